@@ -1,0 +1,130 @@
+# sloth: build, run, debug and grade.
+#   make                 build everything (kernel; later the disk image and user programs)
+#   make qemu            boot in QEMU (CPUS=3 MEM=128M by default; ARGS="..." adds boot arguments)
+#   make qemu-gdb        boot, waiting for gdb;   make gdb   attach gdb-multiarch to it
+#   make grade           build and run every test (TESTS="boot smp" for a subset)
+#   make OPT=2 ...       an -O2 build without debug checks (for benchmarks), in build/O2
+#   make V=1 ...         show the full commands
+#   make doctor          check the toolchain, QEMU and OpenSBI
+#   make compile_commands.json   for clangd
+# Missing tools are installed with apt-get on first use (scripts/setup.sh).
+
+CPUS ?= 3
+MEM ?= 128M
+ARGS ?=
+OPT ?= g
+BUILD := build/O$(OPT)
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+TOOLPREFIX := riscv64-unknown-elf-
+CC := $(TOOLPREFIX)gcc
+NM := $(TOOLPREFIX)nm
+OBJDUMP := $(TOOLPREFIX)objdump
+GDB := gdb-multiarch
+QEMU := qemu-system-riscv64
+OPENSBI := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+HOSTCC := cc
+PYTHON := python3
+
+# -misa-spec=2.2 -march=rv64imac: integer-only kernel (no FP registers to save for itself)
+# that still links with libgcc (see ../shared/PLATFORM.md on the multilib trap).
+KARCH := -misa-spec=2.2 -march=rv64imac -mabi=lp64 -mcmodel=medany
+KCFLAGS := $(KARCH) -std=gnu11 -O$(OPT) -g -Wall -Wextra -Werror \
+	-ffreestanding -fno-common -fno-builtin -fno-stack-protector -fno-pie \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-tree-loop-distribute-patterns \
+	-fno-asynchronous-unwind-tables -Ikernel -MMD -MP
+ifeq ($(OPT),g)
+KCFLAGS += -DKDEBUG
+endif
+KLDFLAGS := $(KARCH) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,kernel.ld
+
+KSRCS := $(sort $(wildcard kernel/*.c kernel/*/*.c kernel/*/*.S))
+KOBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
+KERNEL := $(BUILD)/kernel.elf
+
+UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-Wall -Wextra -Werror -Ikernel
+
+GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel $(KERNEL) -m $(MEM) -smp $(CPUS) -nographic \
+	-global virtio-mmio.force-legacy=false
+ifneq ($(strip $(ARGS)),)
+QEMUOPTS += -append "$(ARGS)"
+endif
+
+.PHONY: all qemu qemu-gdb gdb grade unit doctor setup clean
+.DEFAULT_GOAL := all
+
+all: $(KERNEL)
+
+# Checks (and on first use installs) the toolchain; cheap enough to run on every make.
+setup:
+	@scripts/setup.sh
+
+doctor:
+	@scripts/setup.sh --doctor
+
+$(BUILD)/%.o: %.c | setup
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.S | setup
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+# Two links: the first without symbols gives the addresses for .ksyms; .ksyms comes last in
+# the image, so the second link moves nothing (checked below).
+$(BUILD)/kernel.nosyms: $(KOBJS) $(BUILD)/ksyms-empty.o kernel.ld
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms-empty.o -lgcc
+
+$(BUILD)/ksyms-empty.S: scripts/ksyms.sh | setup
+	@mkdir -p $(@D)
+	$(Q)scripts/ksyms.sh $(NM) > $@
+
+$(BUILD)/ksyms.S: $(BUILD)/kernel.nosyms scripts/ksyms.sh
+	$(Q)scripts/ksyms.sh $(NM) $< > $@
+
+$(BUILD)/ksyms.o $(BUILD)/ksyms-empty.o: %.o: %.S
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(KERNEL): $(BUILD)/kernel.nosyms $(BUILD)/ksyms.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o -lgcc
+	@scripts/ksyms.sh $(NM) $@ | cmp -s - $(BUILD)/ksyms.S || \
+		{ echo "ksyms: symbols moved between the two links"; rm -f $@; exit 1; }
+	$(Q)$(OBJDUMP) -S $@ > $(BUILD)/kernel.asm
+
+qemu: $(KERNEL)
+	$(QEMU) $(QEMUOPTS)
+
+qemu-gdb: $(KERNEL)
+	@echo "*** QEMU waits for gdb on port $(GDBPORT): run 'make gdb' in another terminal"
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+
+gdb: $(KERNEL)
+	@scripts/setup.sh gdb-multiarch
+	SLOTH_KERNEL=$(KERNEL) SLOTH_GDB_PORT=$(GDBPORT) $(GDB) -q -nx -x .gdbinit
+
+# Host unit tests: pure kernel data structures compiled for the host with sanitizers.
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+$(BUILD)/unit/test_fdt: tests/unit/test_fdt.c kernel/lib/fdt.c kernel/lib/machine.c | setup
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+unit: $(UNIT_TESTS)
+
+grade: $(KERNEL) $(UNIT_TESTS)
+	@$(PYTHON) scripts/grade.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) $(TESTS)
+
+compile_commands.json: | setup
+	@scripts/setup.sh bear
+	bear --output $@ -- $(MAKE) -B all unit
+
+clean:
+	rm -rf build compile_commands.json
+
+-include $(KOBJS:.o=.d)

@@ -1,0 +1,55 @@
+// Spinlocks. Interrupts stay off on a hart while it holds any spinlock (so an interrupt handler
+// never spins on a lock its own hart holds); push_off/pop_off count the nesting and restore the
+// interrupt state of the outermost level.
+#include "arch/spinlock.h"
+#include "arch/cpu.h"
+#include "lib/printf.h"
+
+void initlock(struct spinlock *lk, const char *name) {
+  lk->name = name;
+  lk->locked = 0;
+  lk->cpu = NULL;
+  lk->pc = 0;
+}
+
+void acquire(struct spinlock *lk) {
+  push_off();
+  if (holding(lk))
+    panic("acquire: recursive acquisition of lock '%s' (first taken at %p)", lk->name, (void *)lk->pc);
+  while (__atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0)
+    ;
+  lk->cpu = mycpu();
+  lk->pc = (uint64)__builtin_return_address(0);
+}
+
+void release(struct spinlock *lk) {
+  if (!holding(lk))
+    panic("release: lock '%s' released by hart %d, which does not hold it", lk->name, cpuid());
+  lk->cpu = NULL;
+  lk->pc = 0;
+  __atomic_store_n(&lk->locked, 0, __ATOMIC_RELEASE);
+  pop_off();
+}
+
+// Does this hart hold the lock? Interrupts must be off.
+int holding(struct spinlock *lk) { return lk->locked && lk->cpu == mycpu(); }
+
+void push_off(void) {
+  int old = intr_get();
+  intr_off();
+  struct cpu *c = mycpu();
+  if (c->noff == 0)
+    c->intena = old;
+  c->noff++;
+}
+
+void pop_off(void) {
+  struct cpu *c = mycpu();
+  if (intr_get())
+    panic("pop_off: interrupts enabled inside a critical section");
+  if (c->noff < 1)
+    panic("pop_off: unbalanced (noff %d)", c->noff);
+  c->noff--;
+  if (c->noff == 0 && c->intena)
+    intr_on();
+}

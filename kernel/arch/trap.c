@@ -1,0 +1,127 @@
+// Traps taken in supervisor mode: device interrupts (PLIC), timer interrupts, IPIs, and
+// exceptions, which in the kernel are bugs and panic with the cause spelled out.
+// The PLIC handler table is written once per irq at driver init, before the irq is enabled.
+#include "arch/trap.h"
+#include "arch/cpu.h"
+#include "arch/riscv.h"
+#include "arch/timer.h"
+#include "arch/smp.h"
+#include "dev/plic.h"
+#include "lib/printf.h"
+#include "lib/ksyms.h"
+
+#define MAX_IRQ 128
+
+extern char kernelvec[];
+static void (*irq_handlers[MAX_IRQ])(uint32 irq);
+
+void trap_init_hart(void) {
+  csr_write(stvec, (uint64)kernelvec);
+  csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
+}
+
+void irq_register(uint32 irq, void (*handler)(uint32 irq)) {
+  if (irq == 0 || irq >= MAX_IRQ)
+    panic("irq_register: irq %u out of range 1..%d", irq, MAX_IRQ - 1);
+  irq_handlers[irq] = handler;
+}
+
+static const char *exception_names[] = {
+  [EXC_INST_MISALIGNED] = "instruction address misaligned",
+  [EXC_INST_ACCESS] = "instruction access fault",
+  [EXC_ILLEGAL_INST] = "illegal instruction",
+  [EXC_BREAKPOINT] = "breakpoint",
+  [EXC_LOAD_MISALIGNED] = "load address misaligned",
+  [EXC_LOAD_ACCESS] = "load access fault",
+  [EXC_STORE_MISALIGNED] = "store address misaligned",
+  [EXC_STORE_ACCESS] = "store access fault",
+  [EXC_ECALL_U] = "environment call from U-mode",
+  [EXC_ECALL_S] = "environment call from S-mode",
+  [EXC_INST_PAGE_FAULT] = "instruction page fault",
+  [EXC_LOAD_PAGE_FAULT] = "load page fault",
+  [EXC_STORE_PAGE_FAULT] = "store page fault",
+};
+
+const char *trap_cause_name(uint64 scause) {
+  if (scause & SCAUSE_INTERRUPT) {
+    switch (scause & ~SCAUSE_INTERRUPT) {
+    case IRQ_S_SOFT: return "supervisor software interrupt";
+    case IRQ_S_TIMER: return "supervisor timer interrupt";
+    case IRQ_S_EXT: return "supervisor external interrupt";
+    default: return "unknown interrupt";
+    }
+  }
+  if (scause < ARRAY_SIZE(exception_names) && exception_names[scause])
+    return exception_names[scause];
+  return "unknown exception";
+}
+
+// Prints the saved registers of a trap, with the pc symbolised.
+void trap_dump(const struct trapframe *tf) {
+  static const char *names[32] = {
+    "pc", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
+    "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+  };
+  const uint64 *r = (const uint64 *)tf;
+  char sym[96];
+  ksyms_format(tf->epc, sym, sizeof(sym));
+  printf("  scause %p (%s)\n  stval  %p\n  sepc   %p %s\n", (void *)tf->cause,
+         trap_cause_name(tf->cause), (void *)tf->tval, (void *)tf->epc, sym);
+  for (int i = 1; i < 32; i++)
+    printf("  %-3s %p%s", names[i], (void *)r[i], i % 4 == 3 ? "\n" : "");
+  printf("\n");
+}
+
+// A PLIC interrupt: claim it, run its driver's handler, complete it.
+static void external_interrupt(void) {
+  uint32 irq = plic_claim();
+  if (irq == 0)
+    return;  // another hart claimed it first
+  if (irq < MAX_IRQ && irq_handlers[irq])
+    irq_handlers[irq](irq);
+  else
+    printf("trap: unexpected interrupt %u from the PLIC\n", irq);
+  plic_complete(irq);
+}
+
+// Handles an interrupt; returns 1 for a timer tick, 0 for anything else.
+int trap_interrupt(uint64 scause) {
+  switch (scause & ~SCAUSE_INTERRUPT) {
+  case IRQ_S_EXT:
+    external_interrupt();
+    return 0;
+  case IRQ_S_TIMER:
+    timer_interrupt();
+    return 1;
+  case IRQ_S_SOFT:
+    csr_clear(sip, SIE_SSIE);
+    smp_ipi_received();
+    return 0;
+  default:
+    panic("trap: unknown interrupt, scause %p", (void *)scause);
+  }
+}
+
+// Called by kernelvec for every trap taken in supervisor mode.
+void kerneltrap(struct trapframe *tf) {
+  if ((tf->status & SSTATUS_SPP) == 0)
+    panic("kerneltrap: trap from user mode arrived on the kernel vector");
+  if (intr_get())
+    panic("kerneltrap: interrupts enabled during a trap");
+  if (tf->cause & SCAUSE_INTERRUPT) {
+    trap_interrupt(tf->cause);
+    return;
+  }
+  printf("\nkernel trap on hart %d: %s at pc %p, address %p\n", cpuid(),
+         trap_cause_name(tf->cause), (void *)tf->epc, (void *)tf->tval);
+  trap_dump(tf);
+  panic("unexpected %s in the kernel", trap_cause_name(tf->cause));
+}
+
+// kernelvec found sp in a kernel stack's guard half; we run on the hart's panic stack.
+void kernel_stack_overflow_panic(uint64 sp, uint64 sepc, uint64 stval) {
+  char sym[96];
+  ksyms_format(sepc, sym, sizeof(sym));
+  panic("kernel stack overflow: sp %p below its stack, pc %p %s, fault address %p", (void *)sp,
+        (void *)sepc, sym, (void *)stval);
+}

@@ -1,0 +1,124 @@
+# Trap entry from supervisor mode. kernelvec saves every register into a struct trapframe on the
+# current kernel stack, links a frame record so backtraces walk through the trap, and calls
+# kerneltrap(tf). Before touching the stack it checks that sp is still inside a kernel stack
+# (bit KSTACK_GUARD_BIT set, see memlayout.h); otherwise it switches to the hart's panic stack
+# and reports the overflow instead of faulting on the guard page forever.
+#include "arch/memlayout.h"
+
+#define TF_SIZE 320
+#define TF_STATUS 256
+#define TF_CAUSE 264
+#define TF_TVAL 272
+#define TF_LINK_FP 296
+#define TF_LINK_RA 304
+
+.macro SAVE_GPRS base
+    sd x1, 8(\base)
+    sd x3, 24(\base)
+    sd x4, 32(\base)
+    sd x5, 40(\base)
+    sd x6, 48(\base)
+    sd x7, 56(\base)
+    sd x8, 64(\base)
+    sd x9, 72(\base)
+    sd x10, 80(\base)
+    sd x11, 88(\base)
+    sd x12, 96(\base)
+    sd x13, 104(\base)
+    sd x14, 112(\base)
+    sd x15, 120(\base)
+    sd x16, 128(\base)
+    sd x17, 136(\base)
+    sd x18, 144(\base)
+    sd x19, 152(\base)
+    sd x20, 160(\base)
+    sd x21, 168(\base)
+    sd x22, 176(\base)
+    sd x23, 184(\base)
+    sd x24, 192(\base)
+    sd x25, 200(\base)
+    sd x26, 208(\base)
+    sd x27, 216(\base)
+    sd x28, 224(\base)
+    sd x29, 232(\base)
+    sd x30, 240(\base)
+    sd x31, 248(\base)
+.endm
+
+.section .text
+.globl kernelvec
+.balign 4
+kernelvec:
+    addi sp, sp, -TF_SIZE
+    csrw sscratch, t0
+    srli t0, sp, KSTACK_GUARD_BIT
+    andi t0, t0, 1
+    beqz t0, kernel_stack_overflow
+    csrr t0, sscratch
+    SAVE_GPRS sp
+    addi t0, sp, TF_SIZE
+    sd t0, 16(sp)               # sp before the trap
+    csrr t0, sepc
+    sd t0, 0(sp)
+    sd t0, TF_LINK_RA(sp)
+    sd s0, TF_LINK_FP(sp)
+    addi s0, sp, TF_LINK_RA + 8 # frame pointer: ra at -8, caller's fp at -16
+    csrr t0, sstatus
+    sd t0, TF_STATUS(sp)
+    csrr t0, scause
+    sd t0, TF_CAUSE(sp)
+    csrr t0, stval
+    sd t0, TF_TVAL(sp)
+
+    mv a0, sp
+    call kerneltrap
+
+    # kerneltrap may have switched threads; sepc and sstatus come back from the frame.
+    ld t0, 0(sp)
+    csrw sepc, t0
+    ld t0, TF_STATUS(sp)
+    csrw sstatus, t0
+    ld x1, 8(sp)
+    ld x3, 24(sp)
+    # x4 (tp) is not restored: it names the hart, and the thread may have moved to another.
+    ld x5, 40(sp)
+    ld x6, 48(sp)
+    ld x7, 56(sp)
+    ld x8, 64(sp)
+    ld x9, 72(sp)
+    ld x10, 80(sp)
+    ld x11, 88(sp)
+    ld x12, 96(sp)
+    ld x13, 104(sp)
+    ld x14, 112(sp)
+    ld x15, 120(sp)
+    ld x16, 128(sp)
+    ld x17, 136(sp)
+    ld x18, 144(sp)
+    ld x19, 152(sp)
+    ld x20, 160(sp)
+    ld x21, 168(sp)
+    ld x22, 176(sp)
+    ld x23, 184(sp)
+    ld x24, 192(sp)
+    ld x25, 200(sp)
+    ld x26, 208(sp)
+    ld x27, 216(sp)
+    ld x28, 224(sp)
+    ld x29, 232(sp)
+    ld x30, 240(sp)
+    ld x31, 248(sp)
+    addi sp, sp, TF_SIZE
+    sret
+
+# sp ran into the guard half of its kernel stack slot. Switch to this hart's panic stack
+# (struct cpu's second field) and let C report it; t0 is lost, which no longer matters.
+kernel_stack_overflow:
+    addi a0, sp, TF_SIZE        # the sp that overflowed
+    ld sp, 8(tp)
+    csrr a1, sepc
+    csrr a2, stval
+    mv s0, zero
+    call kernel_stack_overflow_panic
+1:  wfi
+    j 1b

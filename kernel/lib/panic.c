@@ -1,0 +1,34 @@
+// panic: report a broken kernel invariant and stop. The first hart to panic parks the others
+// (IPI), prints the message, its registers' story (backtrace), and powers the machine off with
+// a failure status. A panic inside the panic powers off at once.
+#include "lib/printf.h"
+#include "lib/ksyms.h"
+#include "arch/cpu.h"
+#include "arch/smp.h"
+#include "arch/power.h"
+
+static volatile int panic_hart = -1;
+
+void panic(const char *fmt, ...) {
+  intr_off();
+  int me = mycpu() ? cpuid() : 0;
+  int expected = -1;
+  if (!__atomic_compare_exchange_n(&panic_hart, &expected, me, 0, __ATOMIC_SEQ_CST,
+                                   __ATOMIC_SEQ_CST)) {
+    if (expected != me)
+      smp_park();  // another hart is already reporting its panic
+    printf("\npanic while panicking on hart %d\n", me);
+    power_off(EXIT_PANIC);
+  }
+  panicking = 1;
+  smp_stop_others();
+
+  va_list ap;
+  va_start(ap, fmt);
+  printf("\npanic: ");
+  vprintf(fmt, ap);
+  va_end(ap);
+  printf("\n  on hart %d (hart id %lu)\n", me, mycpu()->hartid);
+  backtrace(r_fp());
+  power_off(EXIT_PANIC);
+}

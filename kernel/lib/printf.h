@@ -1,0 +1,18 @@
+// Formatted output: printf to the console, snprintf into a buffer, and panic.
+// Formats: %d %i %u %x %X %o %c %s %p %%, with flags '-' '0', a field width (also '*'),
+// a precision for %s, and the length modifiers l, ll, z.
+#pragma once
+#include <stdarg.h>
+#include "types.h"
+
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintf(const char *fmt, va_list ap);
+int snprintf(char *buf, unsigned long size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int vsnprintf(char *buf, unsigned long size, const char *fmt, va_list ap);
+
+// Prints "panic: <message>" with the hart and a backtrace, stops the other harts and powers
+// off with a failure status. Never returns.
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+// Set once a panic has started: printf then no longer takes the console lock.
+extern volatile int panicking;

@@ -1,0 +1,142 @@
+// The page allocator: a free list of 4 KiB pages over all RAM the device tree reports, minus
+// the firmware's reserved regions, the kernel image and the device tree itself. A bitmap with
+// one bit per page (set = free) catches double frees and frees of pages never handed out. In
+// debug builds freed pages are filled with junk, and an allocation checks the junk is intact,
+// which catches writes after free.
+// Lock: kmem.lock guards the free list, the bitmap and the counters.
+#include "mm/mm.h"
+#include "arch/memlayout.h"
+#include "arch/riscv.h"
+#include "arch/spinlock.h"
+#include "lib/printf.h"
+#include "lib/ranges.h"
+#include "lib/string.h"
+
+#define JUNK 0x5a5a5a5a5a5a5a5aUL
+
+struct free_page {
+  struct free_page *next;
+};
+
+static struct {
+  struct spinlock lock;
+  struct free_page *free_list;  // guarded by lock
+  uint64 *free_bitmap;          // guarded by lock; bit (pa - base) / PGSIZE
+  uint64 base, limit;           // physical span the bitmap covers (set once at init)
+  uint64 nfree;                 // guarded by lock
+  uint64 managed;               // set once at init
+} kmem = {.lock = SPINLOCK_INIT("kmem")};
+
+static uint64 bit_index(uint64 pa) { return (pa - kmem.base) / PGSIZE; }
+static int bit_get(uint64 pa) { return (kmem.free_bitmap[bit_index(pa) / 64] >> (bit_index(pa) % 64)) & 1; }
+static void bit_flip(uint64 pa) { kmem.free_bitmap[bit_index(pa) / 64] ^= 1UL << (bit_index(pa) % 64); }
+
+static uint64 largest_start, largest_end;
+static void note_largest(uint64 start, uint64 end, void *arg) {
+  (void)arg;
+  if (end - start > largest_end - largest_start) {
+    largest_start = start;
+    largest_end = end;
+  }
+}
+
+static void add_free_pages(uint64 start, uint64 end, void *arg) {
+  (void)arg;
+  for (uint64 pa = start; pa < end; pa += PGSIZE) {
+    kmem.managed++;
+    kpage_free(pa2kva(pa));
+  }
+}
+
+#define MAX_HOLES 32
+
+// Hands every free page to the allocator. The bitmap is carved from the start of the largest
+// free piece of RAM and then treated as one more hole.
+void kalloc_init(const struct mem_range *ram, int nram, const struct mem_range *holes, int nholes) {
+  struct mem_range all_holes[MAX_HOLES];
+  if (nholes + 1 > MAX_HOLES)
+    panic("kalloc_init: %d reserved regions, at most %d supported", nholes, MAX_HOLES - 1);
+  memcpy(all_holes, holes, nholes * sizeof(*holes));
+  kmem.base = ~0UL;
+  kmem.limit = 0;
+  for (int i = 0; i < nram; i++) {
+    kmem.base = MIN(kmem.base, PGROUNDDOWN(ram[i].base));
+    kmem.limit = MAX(kmem.limit, PGROUNDUP(ram[i].base + ram[i].size));
+    ranges_for_each_gap(ram[i].base, ram[i].size, holes, nholes, note_largest, NULL);
+  }
+  if (kmem.limit > DIRECT_MAP_SIZE)
+    panic("kalloc_init: RAM ends at %p, beyond the %lu GiB direct map", (void *)kmem.limit,
+          DIRECT_MAP_SIZE >> 30);
+  uint64 bitmap_bytes = PGROUNDUP(((kmem.limit - kmem.base) / PGSIZE + 63) / 64 * 8);
+  if (largest_end - largest_start < bitmap_bytes + PGSIZE)
+    panic("kalloc_init: no free RAM for the page bitmap (%lu bytes)", bitmap_bytes);
+  kmem.free_bitmap = pa2kva(largest_start);
+  memset(kmem.free_bitmap, 0, bitmap_bytes);
+  all_holes[nholes++] = (struct mem_range){largest_start, bitmap_bytes};
+  for (int i = 0; i < nram; i++)
+    ranges_for_each_gap(ram[i].base, ram[i].size, all_holes, nholes, add_free_pages, NULL);
+}
+
+// Checks that nobody wrote to a free page (debug builds): all words but the link hold JUNK.
+static void check_junk(struct free_page *p) {
+#ifdef KDEBUG
+  uint64 *w = (uint64 *)p;
+  for (uint64 i = 1; i < PGSIZE / 8; i++)
+    if (w[i] != JUNK)
+      panic("kpage_alloc: page %p was written after it was freed (word %lu holds %p)", (void *)p, i,
+            (void *)w[i]);
+#else
+  (void)p;
+#endif
+}
+
+void *kpage_alloc(void) {
+  acquire(&kmem.lock);
+  struct free_page *p = kmem.free_list;
+  if (p) {
+    kmem.free_list = p->next;
+    kmem.nfree--;
+    bit_flip(kva2pa(p));
+  }
+  release(&kmem.lock);
+  if (p)
+    check_junk(p);
+  return p;
+}
+
+void *kpage_zalloc(void) {
+  void *p = kpage_alloc();
+  if (p)
+    memset(p, 0, PGSIZE);
+  return p;
+}
+
+void kpage_free(void *page) {
+  uint64 pa = kva2pa(page);
+  if ((pa & (PGSIZE - 1)) || pa < kmem.base || pa >= kmem.limit)
+    panic("kpage_free: %p is not a page of RAM", page);
+#ifdef KDEBUG
+  memset(page, 0x5a, PGSIZE);
+#endif
+  struct free_page *p = page;
+  acquire(&kmem.lock);
+  if (bit_get(pa))
+    panic("kpage_free: double free of page %p", page);
+  bit_flip(pa);
+  p->next = kmem.free_list;
+  kmem.free_list = p;
+  kmem.nfree++;
+  release(&kmem.lock);
+}
+
+uint64 kalloc_free_pages(void) { return kmem.nfree; }
+uint64 kalloc_managed_pages(void) { return kmem.managed; }
+
+int kalloc_page_is_free(uint64 pa) {
+  if (pa < kmem.base || pa >= kmem.limit)
+    return 0;
+  acquire(&kmem.lock);
+  int free = bit_get(pa);
+  release(&kmem.lock);
+  return free;
+}
