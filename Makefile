@@ -115,9 +115,15 @@ $(BUILD)/unit/test_fdt: tests/unit/test_fdt.c kernel/lib/fdt.c kernel/lib/machin
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
-unit: $(UNIT_TESTS)
+# Device trees QEMU itself produces, for test_fdt.
+DTBS := $(foreach m,128M 2G,$(foreach s,1 3 8,$(BUILD)/unit/dtb/virt-$(m)-$(s).dtb))
+$(BUILD)/unit/dtb/virt-%.dtb: | setup
+	@mkdir -p $(@D)
+	$(Q)$(QEMU) -machine virt,dumpdtb=$@ -m $(word 1,$(subst -, ,$*)) -smp $(word 2,$(subst -, ,$*)) \
+		-nographic </dev/null >/dev/null 2>&1
+unit: $(UNIT_TESTS) $(DTBS)
 
-grade: $(KERNEL) $(UNIT_TESTS)
+grade: $(KERNEL) unit
 	@$(PYTHON) scripts/grade.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) $(TESTS)
 
 compile_commands.json: | setup

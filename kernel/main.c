@@ -29,8 +29,6 @@ extern char _kernel_start[], _kernel_end[];
 void call_on_stack(uint64 sp, void (*fn)(void)) __attribute__((noreturn));
 static void boot_continue(void) __attribute__((noreturn));
 
-static uint32 be32(const uint8 *p) { return (uint32)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
-
 static void read_device_tree(uint64 pa) {
   const char *why = "?";
   fdt_pa = pa;
@@ -48,7 +46,7 @@ static int reserved_ranges(struct mem_range *holes) {
   for (int i = 0; i < machine.nresv; i++)
     holes[n++] = machine.resv[i];
   holes[n++] = (struct mem_range){kva2pa(_kernel_start), _kernel_end - _kernel_start};
-  holes[n++] = (struct mem_range){fdt_pa, be32((uint8 *)pa2kva(fdt_pa) + 4)};
+  holes[n++] = (struct mem_range){fdt_pa, machine.fdt.totalsize};
   return n;
 }
 
@@ -64,10 +62,6 @@ static void print_banner(void) {
   printf("sloth: memory: %lu MiB of RAM at %p, %d hart%s, timer %lu Hz (%s)\n", ram >> 20,
          (void *)machine.mem[0].base, machine.nharts, machine.nharts == 1 ? "" : "s",
          machine.timebase_hz, machine.all_harts_sstc ? "Sstc" : "SBI timer");
-  if (machine.nharts_ignored)
-    printf("sloth: %d more harts in the device tree are left parked (NCPU is %d)\n",
-           machine.nharts_ignored, NCPU);
-  printf("sloth: boot arguments: \"%s\"\n", bootargs_line());
 }
 
 // Gives every hart a cpus[] slot, with the boot hart at index 0, and a stack.
@@ -81,6 +75,9 @@ static void assign_harts(void) {
     next++;
   }
   ncpu = next;
+  if (machine.nharts + machine.nharts_ignored > ncpu)
+    printf("sloth: %d harts in the device tree are left parked (NCPU is %d)\n",
+           machine.nharts + machine.nharts_ignored - ncpu, NCPU);
   for (int i = 0; i < ncpu; i++) {
     cpus[i].stack_top = kstack_map(KSTACK_SLOT_HART(i));
     cpus[i].panic_sp = kstack_map(KSTACK_SLOT_PANIC(i));
@@ -111,10 +108,11 @@ void boot_main(uint64 hartid, uint64 dtb_pa) {
   cpus[0].id = 0;
   read_device_tree(dtb_pa);
   uart_init(machine.uart.base, machine.uart.irq);
-  bootargs_init(machine.bootargs);
   if (machine.test.size)
     power_init(machine.test.base);
   print_banner();
+  printf("sloth: boot arguments: \"%s\"\n", machine.bootargs);
+  bootargs_init(machine.bootargs);
 
   struct mem_range holes[MACHINE_MAX_RESV + 2];
   int nholes = reserved_ranges(holes);

@@ -119,9 +119,11 @@ void kerneltrap(struct trapframe *tf) {
 }
 
 // kernelvec found sp in a kernel stack's guard half; we run on the hart's panic stack.
-void kernel_stack_overflow_panic(uint64 sp, uint64 sepc, uint64 stval) {
+// The backtrace starts from the overflowing code's frame pointer: the frames above the
+// guard are intact, and they show what recursed.
+void kernel_stack_overflow_panic(uint64 sp, uint64 sepc, uint64 stval, uint64 fp) {
   char sym[96];
   ksyms_format(sepc, sym, sizeof(sym));
-  panic("kernel stack overflow: sp %p below its stack, pc %p %s, fault address %p", (void *)sp,
-        (void *)sepc, sym, (void *)stval);
+  panic_from(fp, "kernel stack overflow: sp %p below its stack, pc %p %s, fault address %p",
+             (void *)sp, (void *)sepc, sym, (void *)stval);
 }

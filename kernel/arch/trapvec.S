@@ -110,6 +110,8 @@ kernelvec:
     ld x31, 248(sp)
     addi sp, sp, TF_SIZE
     sret
+.globl kernelvec_end
+kernelvec_end:
 
 # sp ran into the guard half of its kernel stack slot. Switch to this hart's panic stack
 # (struct cpu's second field) and let C report it; t0 is lost, which no longer matters.
@@ -118,6 +120,7 @@ kernel_stack_overflow:
     ld sp, 8(tp)
     csrr a1, sepc
     csrr a2, stval
+    mv a3, s0                   # to show the overflowing call chain
     mv s0, zero
     call kernel_stack_overflow_panic
 1:  wfi

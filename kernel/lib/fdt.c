@@ -208,8 +208,7 @@ static int check_memreserve(const struct fdt *fdt, const char **why) {
     if (fdt_be64(fdt->blob + off) == 0 && fdt_be64(fdt->blob + off + 8) == 0)
       return 0;
   }
-  *why = "memreserve block not terminated";
-  return -1;
+  return fail(why, "memreserve block not terminated");
 }
 
 // Walks the whole structure block once: one root, balanced nodes, properties only inside

@@ -3,7 +3,9 @@
 // (return address at fp-8, caller's fp at fp-16), staying inside the stack it started on.
 #include "lib/ksyms.h"
 #include "arch/memlayout.h"
+#include "arch/trap.h"
 #include "lib/printf.h"
+#include <stddef.h>
 
 extern const uint64 ksyms_count;
 extern const uint64 ksyms_addrs[];
@@ -11,6 +13,7 @@ extern const uint32 ksyms_name_offsets[];
 extern const char ksyms_names[];
 extern char _kernel_start[], _etext[];
 extern char boot_stack[];
+extern char kernelvec[], kernelvec_end[];
 
 int ksyms_lookup(uint64 addr, const char **name, uint64 *offset) {
   if (ksyms_count == 0 || addr < ksyms_addrs[0] || addr >= (uint64)_etext)
@@ -48,23 +51,53 @@ static void stack_bounds(uint64 fp, uint64 *lo, uint64 *hi) {
   }
 }
 
+static int in_text(uint64 a) { return a >= (uint64)_kernel_start && a < (uint64)_etext; }
+
+static void print_frame(int depth, uint64 pc, const char *note) {
+  char sym[96];
+  ksyms_format(pc, sym, sizeof(sym));
+  printf("  #%d %p %s%s\n", depth, (void *)pc, sym, note);
+}
+
+// Walks frame records from fp. A record whose return address lies in kernelvec is a trap
+// frame (kernelvec links one in, see trapvec.S): its "return address" is the exact pc that
+// trapped, and if the trapped function was a leaf (gcc then saves only s0, at fp-8) its
+// caller is found through the ra register saved in the trap frame.
 void backtrace(uint64 fp) {
-  uint64 lo, hi;
+  uint64 lo, hi, last_pc = 0;
+  int repeats = 0, after_trap = 0;
   stack_bounds(fp, &lo, &hi);
   printf("backtrace:\n");
-  for (int depth = 0; depth < 40; depth++) {
+  for (int depth = 0; depth < 64; depth++) {
     if (fp < lo + 16 || fp > hi || (fp & 7))
-      return;
-    uint64 ra = ((uint64 *)fp)[-1];
-    uint64 prev = ((uint64 *)fp)[-2];
-    if (ra < (uint64)_kernel_start || ra >= (uint64)_etext)
-      return;
-    char sym[96];
-    // ra is the instruction after the call; name the call itself.
-    ksyms_format(ra - 4, sym, sizeof(sym));
-    printf("  #%d %p %s\n", depth, (void *)ra, sym);
+      break;
+    uint64 ra = ((uint64 *)fp)[-1], prev = ((uint64 *)fp)[-2];
+    uint64 pc = after_trap ? ra : ra - 4;  // name the call instruction, not the one after it
+    if (!in_text(ra))
+      break;
+    if (pc == last_pc && repeats++ < 1000) {
+      depth--;
+      fp = prev;
+      continue;
+    }
+    if (repeats)
+      printf("       ... the same frame %d more times\n", repeats);
+    repeats = 0;
+    last_pc = pc;
+    print_frame(depth, pc, after_trap ? "  <- trap" : "");
+    if (after_trap) {
+      const struct trapframe *tf = (const struct trapframe *)(fp - offsetof(struct trapframe, pad));
+      uint64 below = prev >= lo + 16 && prev <= hi ? ((uint64 *)prev)[-1] : 0;
+      if (!in_text(below) && below > prev && below <= hi && in_text(tf->ra)) {
+        print_frame(++depth, tf->ra - 4, "  (caller of a leaf function)");
+        prev = below;  // the leaf's record holds only its caller's fp
+      }
+    }
+    after_trap = ra >= (uint64)kernelvec && ra < (uint64)kernelvec_end;
     if (prev <= fp)
-      return;  // frames must move toward the stack's top
+      break;  // frames must move toward the stack's top
     fp = prev;
   }
+  if (repeats)
+    printf("       ... the same frame %d more times\n", repeats);
 }

@@ -8,7 +8,7 @@
 
 #define MACHINE_MAX_MEM 8
 #define MACHINE_MAX_RESV 16
-#define MACHINE_MAX_HARTS 8
+#define MACHINE_MAX_HARTS 32  // more than NCPU, so the boot hart is always among them
 #define MACHINE_MAX_VIRTIO 8
 
 struct mem_range {

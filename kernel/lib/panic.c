@@ -9,9 +9,10 @@
 
 static volatile int panic_hart = -1;
 
-void panic(const char *fmt, ...) {
+static void vpanic(uint64 fp, const char *fmt, va_list ap) __attribute__((noreturn));
+static void vpanic(uint64 fp, const char *fmt, va_list ap) {
   intr_off();
-  int me = mycpu() ? cpuid() : 0;
+  int me = cpuid();
   int expected = -1;
   if (!__atomic_compare_exchange_n(&panic_hart, &expected, me, 0, __ATOMIC_SEQ_CST,
                                    __ATOMIC_SEQ_CST)) {
@@ -22,13 +23,21 @@ void panic(const char *fmt, ...) {
   }
   panicking = 1;
   smp_stop_others();
-
-  va_list ap;
-  va_start(ap, fmt);
   printf("\npanic: ");
   vprintf(fmt, ap);
-  va_end(ap);
   printf("\n  on hart %d (hart id %lu)\n", me, mycpu()->hartid);
-  backtrace(r_fp());
+  backtrace(fp);
   power_off(EXIT_PANIC);
+}
+
+void panic(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vpanic(r_fp(), fmt, ap);
+}
+
+void panic_from(uint64 fp, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vpanic(fp, fmt, ap);
 }

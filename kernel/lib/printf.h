@@ -13,6 +13,8 @@ int vsnprintf(char *buf, unsigned long size, const char *fmt, va_list ap);
 // Prints "panic: <message>" with the hart and a backtrace, stops the other harts and powers
 // off with a failure status. Never returns.
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+// The same, with the backtrace starting at frame pointer fp instead of the caller's.
+void panic_from(uint64 fp, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 
 // Set once a panic has started: printf then no longer takes the console lock.
 extern volatile int panicking;

@@ -1,9 +1,11 @@
-// The page allocator: a free list of 4 KiB pages over all RAM the device tree reports, minus
-// the firmware's reserved regions, the kernel image and the device tree itself. A bitmap with
-// one bit per page (set = free) catches double frees and frees of pages never handed out. In
-// debug builds freed pages are filled with junk, and an allocation checks the junk is intact,
-// which catches writes after free.
-// Lock: kmem.lock guards the free list, the bitmap and the counters.
+// The page allocator, over all RAM the device tree reports minus the firmware's reserved
+// regions, the kernel image and the device tree itself. Pages that were never handed out sit
+// in a few "fresh" ranges taken from the bottom up, so boot costs nothing per page; freed
+// pages go on a free list, which allocation prefers (their memory is likely still cached).
+// A bitmap with one bit per page (set = free) catches double frees. In debug builds freed
+// pages are filled with junk and an allocation checks the junk is intact: writes after free
+// are caught at the next allocation of that page.
+// Lock: kmem.lock guards the free list, the fresh ranges, the bitmap and the counters.
 #include "mm/mm.h"
 #include "arch/memlayout.h"
 #include "arch/riscv.h"
@@ -13,6 +15,7 @@
 #include "lib/string.h"
 
 #define JUNK 0x5a5a5a5a5a5a5a5aUL
+#define MAX_RANGES 32
 
 struct free_page {
   struct free_page *next;
@@ -20,61 +23,62 @@ struct free_page {
 
 static struct {
   struct spinlock lock;
-  struct free_page *free_list;  // guarded by lock
-  uint64 *free_bitmap;          // guarded by lock; bit (pa - base) / PGSIZE
-  uint64 base, limit;           // physical span the bitmap covers (set once at init)
-  uint64 nfree;                 // guarded by lock
-  uint64 managed;               // set once at init
+  struct free_page *free_list;        // guarded by lock
+  struct mem_range fresh[MAX_RANGES];  // guarded by lock: never-allocated pages, base moves up
+  int nfresh;                          // set at init
+  uint64 *free_bitmap;                 // guarded by lock; bit (pa - base) / PGSIZE
+  uint64 base, limit;                  // physical span the bitmap covers (set at init)
+  uint64 nfree;                        // guarded by lock
+  uint64 managed;                      // set at init
 } kmem = {.lock = SPINLOCK_INIT("kmem")};
 
 static uint64 bit_index(uint64 pa) { return (pa - kmem.base) / PGSIZE; }
 static int bit_get(uint64 pa) { return (kmem.free_bitmap[bit_index(pa) / 64] >> (bit_index(pa) % 64)) & 1; }
 static void bit_flip(uint64 pa) { kmem.free_bitmap[bit_index(pa) / 64] ^= 1UL << (bit_index(pa) % 64); }
 
-static uint64 largest_start, largest_end;
 static void note_largest(uint64 start, uint64 end, void *arg) {
-  (void)arg;
-  if (end - start > largest_end - largest_start) {
-    largest_start = start;
-    largest_end = end;
-  }
+  struct mem_range *largest = arg;
+  if (end - start > largest->size)
+    *largest = (struct mem_range){start, end - start};
 }
 
-static void add_free_pages(uint64 start, uint64 end, void *arg) {
+static void add_fresh_range(uint64 start, uint64 end, void *arg) {
   (void)arg;
-  for (uint64 pa = start; pa < end; pa += PGSIZE) {
-    kmem.managed++;
-    kpage_free(pa2kva(pa));
-  }
+  if (kmem.nfresh == MAX_RANGES)
+    panic("kalloc_init: RAM is split into more than %d pieces", MAX_RANGES);
+  kmem.fresh[kmem.nfresh++] = (struct mem_range){start, end - start};
+  for (uint64 pa = start; pa < end; pa += PGSIZE)
+    bit_flip(pa);
+  kmem.nfree += (end - start) / PGSIZE;
+  kmem.managed += (end - start) / PGSIZE;
 }
-
-#define MAX_HOLES 32
 
 // Hands every free page to the allocator. The bitmap is carved from the start of the largest
 // free piece of RAM and then treated as one more hole.
 void kalloc_init(const struct mem_range *ram, int nram, const struct mem_range *holes, int nholes) {
-  struct mem_range all_holes[MAX_HOLES];
-  if (nholes + 1 > MAX_HOLES)
-    panic("kalloc_init: %d reserved regions, at most %d supported", nholes, MAX_HOLES - 1);
+  struct mem_range all_holes[MAX_RANGES];
+  if (nholes + 1 > MAX_RANGES)
+    panic("kalloc_init: %d reserved regions, at most %d supported", nholes, MAX_RANGES - 1);
   memcpy(all_holes, holes, nholes * sizeof(*holes));
+  struct mem_range largest = {0, 0};
   kmem.base = ~0UL;
   kmem.limit = 0;
   for (int i = 0; i < nram; i++) {
     kmem.base = MIN(kmem.base, PGROUNDDOWN(ram[i].base));
     kmem.limit = MAX(kmem.limit, PGROUNDUP(ram[i].base + ram[i].size));
-    ranges_for_each_gap(ram[i].base, ram[i].size, holes, nholes, note_largest, NULL);
+    ranges_for_each_gap(ram[i].base, ram[i].size, holes, nholes, note_largest, &largest);
   }
   if (kmem.limit > DIRECT_MAP_SIZE)
     panic("kalloc_init: RAM ends at %p, beyond the %lu GiB direct map", (void *)kmem.limit,
           DIRECT_MAP_SIZE >> 30);
   uint64 bitmap_bytes = PGROUNDUP(((kmem.limit - kmem.base) / PGSIZE + 63) / 64 * 8);
-  if (largest_end - largest_start < bitmap_bytes + PGSIZE)
+  if (largest.size < bitmap_bytes + PGSIZE)
     panic("kalloc_init: no free RAM for the page bitmap (%lu bytes)", bitmap_bytes);
-  kmem.free_bitmap = pa2kva(largest_start);
+  kmem.free_bitmap = pa2kva(largest.base);
   memset(kmem.free_bitmap, 0, bitmap_bytes);
-  all_holes[nholes++] = (struct mem_range){largest_start, bitmap_bytes};
+  all_holes[nholes++] = (struct mem_range){largest.base, bitmap_bytes};
   for (int i = 0; i < nram; i++)
-    ranges_for_each_gap(ram[i].base, ram[i].size, all_holes, nholes, add_free_pages, NULL);
+    ranges_for_each_gap(ram[i].base, ram[i].size, all_holes, nholes, add_fresh_range, NULL);
 }
 
 // Checks that nobody wrote to a free page (debug builds): all words but the link hold JUNK.
@@ -90,16 +94,35 @@ static void check_junk(struct free_page *p) {
 #endif
 }
 
+// Takes the lowest never-allocated page, or returns 0. kmem.lock is held.
+static uint64 take_fresh(void) {
+  for (int i = 0; i < kmem.nfresh; i++) {
+    if (kmem.fresh[i].size) {
+      uint64 pa = kmem.fresh[i].base;
+      kmem.fresh[i].base += PGSIZE;
+      kmem.fresh[i].size -= PGSIZE;
+      return pa;
+    }
+  }
+  return 0;
+}
+
 void *kpage_alloc(void) {
   acquire(&kmem.lock);
   struct free_page *p = kmem.free_list;
+  int recycled = p != NULL;
   if (p) {
     kmem.free_list = p->next;
+  } else {
+    uint64 pa = take_fresh();
+    p = pa ? pa2kva(pa) : NULL;
+  }
+  if (p) {
     kmem.nfree--;
     bit_flip(kva2pa(p));
   }
   release(&kmem.lock);
-  if (p)
+  if (recycled)
     check_junk(p);
   return p;
 }

@@ -12,6 +12,9 @@ static const struct {
   {"smp", ktest_smp},
   {"kalloc", ktest_kalloc},
   {"panic", ktest_panic},
+  {"kfault", ktest_kfault},
+  {"kstack-overflow", ktest_kstack_overflow},
+  {"lock-recursive", ktest_lock_recursive},
 };
 
 int ktest_run(const char *name) {

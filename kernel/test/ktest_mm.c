@@ -22,9 +22,7 @@ static const char *forbidden(uint64 pa) {
   for (int i = 0; i < machine.nresv; i++)
     if (overlaps(pa, machine.resv[i].base, machine.resv[i].size))
       return "inside reserved (firmware) memory";
-  uint8 *h = pa2kva(fdt_pa);
-  uint64 fdt_size = (uint64)h[4] << 24 | h[5] << 16 | h[6] << 8 | h[7];
-  if (overlaps(pa, fdt_pa, fdt_size))
+  if (overlaps(pa, fdt_pa, machine.fdt.totalsize))
     return "inside the device tree";
   for (int i = 0; i < machine.nmem; i++)
     if (pa >= machine.mem[i].base && pa + PGSIZE <= machine.mem[i].base + machine.mem[i].size)

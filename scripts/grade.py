@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""sloth's grader: boots one QEMU per test, as many at once as there are cores, and checks
+each test's expected output lines, the absence of panics and the power-off status. Host unit
+tests run here too. Prints one line per test and a closing "N passed, N failed" line; exits
+non-zero when any test fails. The tests themselves are listed in tests/suite.py.
+
+    scripts/grade.py --build build/Og --qemu qemu-system-riscv64 --bios FW [NAME...]
+
+A NAME selects the tests with that name or that name followed by '-' (so "smp" selects
+smp-1, smp-4 and smp-8). Each test's full console output is kept in BUILD/grade/NAME.out.
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+import suite  # noqa: E402  (tests/suite.py)
+
+PANIC_EXIT = 3
+
+
+class Result:
+    def __init__(self, test, ok, seconds, reason="", log=None):
+        self.test, self.ok, self.seconds, self.reason, self.log = test, ok, seconds, reason, log
+
+
+def qemu_command(opts, test):
+    cmd = [opts.qemu, "-machine", "virt", "-bios", opts.bios,
+           "-kernel", os.path.join(opts.build, "kernel.elf"),
+           "-m", test.mem, "-smp", str(test.cpus), "-nographic", "-no-reboot",
+           "-global", "virtio-mmio.force-legacy=false"]
+    if test.args:
+        cmd += ["-append", test.args]
+    return cmd + list(test.qemu_extra)
+
+
+def check_output(test, lines, status):
+    """Returns "" when the output and status are what the test expects, else the reason."""
+    if status != test.status:
+        panic = next((l for l in lines if l.startswith("panic: ")), None)
+        if panic and test.status != PANIC_EXIT:
+            return "kernel " + panic
+        return "exit status %d, expected %d" % (status, test.status)
+    if test.status != PANIC_EXIT:
+        panic = next((l for l in lines if l.startswith("panic: ")), None)
+        if panic:
+            return "kernel " + panic
+    # Expected lines must appear in order (each a regular expression for a whole line).
+    pos = 0
+    for pattern in test.expect:
+        rx = re.compile(pattern)
+        while pos < len(lines) and not rx.fullmatch(lines[pos]):
+            pos += 1
+        if pos == len(lines):
+            return "missing line /%s/" % pattern
+        pos += 1
+    for pattern in test.reject:
+        rx = re.compile(pattern)
+        bad = next((l for l in lines if rx.search(l)), None)
+        if bad is not None:
+            return "unexpected line: %s" % bad.strip()
+    return ""
+
+
+def run_qemu_test(opts, test):
+    log = os.path.join(opts.build, "grade", test.name + ".out")
+    start = time.time()
+    try:
+        proc = subprocess.run(qemu_command(opts, test), input=test.stdin.encode(),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=test.timeout)
+        out, status, reason = proc.stdout, proc.returncode, None
+    except subprocess.TimeoutExpired as e:
+        out, status, reason = e.stdout or b"", None, "timeout after %d s" % test.timeout
+    seconds = time.time() - start
+    text = out.decode("utf-8", "replace")
+    with open(log, "w") as f:
+        f.write(text)
+    lines = [l.rstrip("\r") for l in text.split("\n")]
+    if reason is None:
+        reason = check_output(test, lines, status)
+    return Result(test, not reason, seconds, reason, log)
+
+
+def run_unit_test(opts, test):
+    log = os.path.join(opts.build, "grade", test.name + ".out")
+    cmd = [c.format(build=opts.build) for c in test.command]
+    start = time.time()
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=test.timeout)
+        out, reason = proc.stdout, "" if proc.returncode == 0 else "exit status %d" % proc.returncode
+    except subprocess.TimeoutExpired as e:
+        out, reason = e.stdout or b"", "timeout after %d s" % test.timeout
+    except OSError as e:
+        out, reason = b"", "cannot run %s: %s" % (cmd[0], e.strerror)
+    with open(log, "wb") as f:
+        f.write(out)
+    if not reason:
+        lines = out.decode("utf-8", "replace").split("\n")
+        reason = check_output(test, lines, 0)
+    return Result(test, not reason, time.time() - start, reason, log)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_gdb_test(opts, test):
+    """Boots QEMU waiting for gdb, runs gdb-multiarch in batch mode with .gdbinit (as `make gdb`
+    does) and the test's commands, and checks gdb's output."""
+    log = os.path.join(opts.build, "grade", test.name + ".out")
+    port = free_port()
+    qemu = subprocess.Popen(qemu_command(opts, test) + ["-S", "-gdb", "tcp:127.0.0.1:%d" % port],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    env = dict(os.environ, SLOTH_KERNEL=os.path.join(opts.build, "kernel.elf"),
+               SLOTH_GDB_PORT=str(port))
+    cmd = ["gdb-multiarch", "-q", "-nx", "-batch", "-x", ".gdbinit"]
+    for c in test.commands:
+        cmd += ["-ex", c]
+    start = time.time()
+    try:
+        proc = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=test.timeout)
+        out, reason = proc.stdout, None
+    except subprocess.TimeoutExpired as e:
+        out, reason = e.stdout or b"", "gdb timed out after %d s" % test.timeout
+    except OSError as e:
+        out, reason = b"", "cannot run gdb-multiarch: %s" % e.strerror
+    finally:
+        qemu.kill()
+        console = qemu.communicate()[0]
+    with open(log, "wb") as f:
+        f.write(out + b"\n--- QEMU console ---\n" + console)
+    if reason is None:
+        lines = [l.rstrip("\r") for l in out.decode("utf-8", "replace").split("\n")]
+        reason = check_output(test, lines, 0)
+    return Result(test, not reason, time.time() - start, reason, log)
+
+
+def run(opts, test):
+    if isinstance(test, suite.UnitTest):
+        return run_unit_test(opts, test)
+    if isinstance(test, suite.GdbTest):
+        return run_gdb_test(opts, test)
+    return run_qemu_test(opts, test)
+
+
+def selected(tests, names):
+    if not names:
+        return tests
+    chosen = [t for t in tests if any(t.name == n or t.name.startswith(n + "-") for n in names)]
+    unknown = [n for n in names if not any(t.name == n or t.name.startswith(n + "-") for t in tests)]
+    if unknown:
+        sys.exit("grade: no test named %s (see tests/suite.py)" % ", ".join(unknown))
+    return chosen
+
+
+def tail(path, n=12):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read().rstrip("\n").split("\n")[-n:]
+    except OSError:
+        return []
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--qemu", required=True)
+    ap.add_argument("--bios", required=True)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("names", nargs="*")
+    opts = ap.parse_args()
+    tests = selected(suite.TESTS, opts.names)
+    os.makedirs(os.path.join(opts.build, "grade"), exist_ok=True)
+
+    start = time.time()
+    passed = failed = 0
+    failures = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
+        # Longest tests first, so the slow ones do not start last.
+        order = sorted(tests, key=lambda t: -t.weight)
+        futures = {pool.submit(run, opts, t): t for t in order}
+        for fut in concurrent.futures.as_completed(futures):
+            r = fut.result()
+            if r.ok:
+                passed += 1
+                print("PASS  %-24s %6.1fs" % (r.test.name, r.seconds), flush=True)
+            else:
+                failed += 1
+                failures.append(r)
+                print("FAIL  %-24s %6.1fs  %s" % (r.test.name, r.seconds, r.reason), flush=True)
+    for r in failures:
+        print("\n--- %s: %s (last lines of %s)" % (r.test.name, r.reason, r.log))
+        for line in tail(r.log):
+            print("    " + line.rstrip("\r"))
+    print("\n%d passed, %d failed (%.0f s)" % (passed, failed, time.time() - start))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""The test suite that `make grade` runs (scripts/grade.py reads TESTS).
+
+KernelTest boots QEMU with test=NAME (an in-kernel test, kernel/test/); UnitTest runs a host
+program. `expect` lists regular expressions that must each match a whole output line, in
+order; `reject` lists patterns that must match no line. A test passes when its lines are
+there, no panic happened (unless the test expects one) and QEMU exits with `status`.
+"""
+
+
+class KernelTest:
+    def __init__(self, name, args=None, cpus=1, mem="128M", expect=(), reject=(), status=0,
+                 timeout=60, stdin="", qemu_extra=(), weight=1):
+        self.name = name
+        self.args = args if args is not None else "test=" + name
+        self.cpus, self.mem = cpus, mem
+        self.expect, self.reject = list(expect), list(reject)
+        self.status, self.timeout, self.stdin = status, timeout, stdin
+        self.qemu_extra, self.weight = list(qemu_extra), weight
+
+
+class UnitTest:
+    def __init__(self, name, command, expect=(), timeout=120, weight=1):
+        self.name, self.command, self.timeout, self.weight = name, list(command), timeout, weight
+        self.expect, self.reject, self.status = list(expect), [], 0
+
+
+class GdbTest(KernelTest):
+    """Boots with QEMU waiting for gdb and drives gdb-multiarch in batch mode through .gdbinit
+    (which runs to boot_main) and then `commands`; `expect` applies to gdb's output."""
+
+    def __init__(self, name, commands, args="", expect=(), cpus=1, timeout=60):
+        super().__init__(name, args=args, cpus=cpus, expect=expect, timeout=timeout)
+        self.commands = list(commands)
+
+
+PANIC_EXIT = 3
+
+BOOT_LINES = [
+    r"OpenSBI v1\.1",
+    r"sloth: a lazy RISC-V kernel, booting on hart \d+",
+    r"sloth: handed over by OpenSBI 1\.1 \(SBI spec 1\.0\)",
+]
+
+
+def boot_test(name, mem, mib, cpus):
+    return KernelTest(name, args="test=boot", mem=mem, cpus=cpus, expect=BOOT_LINES + [
+        r"sloth: memory: %d MiB of RAM at 0x0000000080000000, %d harts?, timer 10000000 Hz \(Sstc\)" % (mib, cpus),
+        r"boot: memory seen: %d MiB" % mib,
+        r"boot: kernel mappings both writable and executable: 0",
+        r"boot: kernel text is r-x: ok",
+        r"boot: kernel rodata is r--: ok",
+        r"boot: kernel data is rw-: ok",
+        r"test boot: passed",
+    ])
+
+
+def smp_test(n):
+    return KernelTest("smp-%d" % n, args="test=smp", cpus=n, expect=[
+        r"test smp: start",
+    ] + [r"smp: hart \d+: online, takes timer interrupts"] * n + [
+        r"smp: %d of %d harts online and ticking" % (n, n),
+        r"test smp: passed",
+    ])
+
+
+def kalloc_test(name, mem):
+    return KernelTest(name, args="test=kalloc", mem=mem, cpus=2, weight=2, expect=[
+        r"kalloc: allocated \d+ pages \(\d+ MiB\) until the allocator ran dry",
+        r"kalloc: pages overwritten by another allocation: 0",
+        r"kalloc: free pages before (\d+), after \1",
+        r"kalloc: 2048 objects of each of 17 sizes, distinct and intact: yes",
+        r"kalloc: kmalloc objects in use before 0, after 0",
+        r"test kalloc: passed",
+    ], reject=[r"kalloc: page .* handed out"])
+
+
+TESTS = [
+    UnitTest("unit-fdt", ["{build}/unit/test_fdt", "{build}/unit/dtb"],
+             expect=[r"test_fdt: \d+ checks passed"]),
+    boot_test("boot", "128M", 128, 3),
+    boot_test("boot-2g", "2G", 2048, 1),
+    smp_test(1),
+    smp_test(4),
+    smp_test(8),
+    kalloc_test("kalloc", "128M"),
+    kalloc_test("kalloc-2g", "2G"),
+    KernelTest("panic", cpus=2, status=PANIC_EXIT, expect=[
+        r"panic: deliberate panic requested by test=panic \(depth 2\)",
+        r"  on hart \d+ \(hart id \d+\)",
+        r"backtrace:",
+        r"  #0 0x[0-9a-f]{16} deliberate_panic_inner\+0x[0-9a-f]+",
+        r"  #1 0x[0-9a-f]{16} deliberate_panic_outer\+0x[0-9a-f]+",
+        r"  #2 0x[0-9a-f]{16} ktest_panic\+0x[0-9a-f]+",
+        r"  #3 0x[0-9a-f]{16} ktest_run\+0x[0-9a-f]+",
+    ]),
+    KernelTest("kfault", cpus=2, status=PANIC_EXIT, expect=[
+        r"kernel trap on hart \d+: load page fault at pc 0x[0-9a-f]+, address 0xffffffd000001000",
+        r"  scause 0x000000000000000d \(load page fault\)",
+        r"  sepc   0x[0-9a-f]{16} load_from\+0x[0-9a-f]+",
+        r"panic: unexpected load page fault in the kernel",
+        r"  #\d 0x[0-9a-f]{16} load_from\+0x[0-9a-f]+  <- trap",
+        r"  #\d 0x[0-9a-f]{16} ktest_kfault\+0x[0-9a-f]+  \(caller of a leaf function\)",
+        r"  #\d 0x[0-9a-f]{16} ktest_run\+0x[0-9a-f]+",
+    ]),
+    KernelTest("kstack-overflow", status=PANIC_EXIT, expect=[
+        r"panic: kernel stack overflow: sp 0xffffffe0[0-9a-f]+ below its stack, pc 0x[0-9a-f]+ recurse\+0x[0-9a-f]+, .*",
+        r"  #0 0x[0-9a-f]{16} recurse\+0x[0-9a-f]+",
+        r"       \.\.\. the same frame \d+ more times",
+        r"  #1 0x[0-9a-f]{16} ktest_kstack_overflow\+0x[0-9a-f]+",
+    ]),
+    KernelTest("lock-recursive", status=PANIC_EXIT, expect=[
+        r"panic: acquire: recursive acquisition of lock 'ktest' \(first taken at 0x[0-9a-f]+\)",
+        r"  #0 0x[0-9a-f]{16} acquire\+0x[0-9a-f]+",
+        r"  #1 0x[0-9a-f]{16} ktest_lock_recursive\+0x[0-9a-f]+",
+    ]),
+    # The SBI timer, on harts without Sstc.
+    KernelTest("smp-sbi-timer", args="test=smp", cpus=3, qemu_extra=["-cpu", "rv64,sstc=off"], expect=[
+        r"sloth: memory: 128 MiB of RAM at 0x0000000080000000, 3 harts, timer 10000000 Hz \(SBI timer\)",
+        r"smp: 3 of 3 harts online and ticking",
+        r"test smp: passed",
+    ]),
+    # The make qemu-gdb / make gdb workflow: symbols, a stop at boot_main, sloth's helpers.
+    GdbTest("gdb-boot", cpus=2, commands=[
+        "print $pc == boot_main", "break ktest_run", "continue", "harts", "ptwalk ktest_run",
+        "ksym $pc", "kill",
+    ], args="test=boot", expect=[
+        r"Thread \d+ hit Temporary breakpoint 1, boot_main \(hartid=\d+, dtb_pa=\d+\) at kernel/main\.c:\d+",
+        r"\$1 = 1",
+        r"Thread \d+ hit Breakpoint 2, ktest_run \(name=.*\) at kernel/test/ktest\.c:\d+",
+        r"cpus\[0\]  hart \d+  online .*",
+        r"ptwalk 0xffffffc0802[0-9a-f]{5} through the table at 0xffffffc0[0-9a-f]+",
+        r"  level 0  index +\d+  pte 0x[0-9a-f]{16}  VR-X-GAD  -> 0x802[0-9a-f]{5}",
+        r"  4 KiB page: va 0xffffffc0802[0-9a-f]{5} -> pa 0x802[0-9a-f]{5}",
+        r"ktest_run(\+\d+)? in section \.text",
+    ]),
+]
