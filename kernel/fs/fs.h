@@ -1,0 +1,69 @@
+// The file system (xv6's design on sloth's on-disk format, fs_format.h): buffer cache, write-
+// ahead log, inodes, directories and path names. Every operation that writes must sit between
+// begin_op() and end_op(); inodes are locked with ilock() before their fields are used.
+#pragma once
+#include "types.h"
+#include "param.h"
+#include "fs/fs_format.h"
+#include "fs/buf.h"
+#include "proc/sleeplock.h"
+
+struct stat {
+  int dev;
+  uint ino;
+  short type;
+  short nlink;
+  uint64 size;
+};
+
+// An inode in memory.
+struct inode {
+  uint dev;
+  uint inum;
+  int ref;               // guarded by the inode table's spinlock
+  struct sleeplock lock; // protects everything below
+  int valid;             // read from disk?
+  int16 type;            // copy of the disk inode
+  int16 major;
+  int16 minor;
+  int16 nlink;
+  uint32 size;
+  uint32 addrs[NDIRECT + 2];
+};
+
+// bio.c
+void binit(void);
+struct buf *bread(uint dev, uint blockno);
+void bwrite(struct buf *b);
+void brelse(struct buf *b);
+void bpin(struct buf *b);
+void bunpin(struct buf *b);
+
+// log.c
+void initlog(uint dev, struct superblock *sb);
+void begin_op(void);
+void end_op(void);
+void log_write(struct buf *b);
+
+// fs.c
+extern struct superblock sb;
+void fsinit(uint dev);
+void iinit(void);
+struct inode *ialloc(uint dev, short type);
+void iupdate(struct inode *ip);
+struct inode *idup(struct inode *ip);
+void ilock(struct inode *ip);
+void iunlock(struct inode *ip);
+void iput(struct inode *ip);
+void iunlockput(struct inode *ip);
+void itrunc(struct inode *ip);
+void stati(struct inode *ip, struct stat *st);
+// Reads/writes n bytes at offset off; dst/src is a user address when user_dst/user_src is 1.
+// Return the bytes moved, or -1.
+int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n);
+int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n);
+int namecmp(const char *s, const char *t);
+struct inode *dirlookup(struct inode *dp, char *name, uint *poff);
+int dirlink(struct inode *dp, char *name, uint inum);
+struct inode *namei(char *path);
+struct inode *nameiparent(char *path, char *name);

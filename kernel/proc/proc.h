@@ -1,0 +1,78 @@
+// Processes: the process table, the per-hart scheduler, sleep/wakeup, fork/exit/wait/kill.
+// Lock order: wait_lock, then p->lock (see proc.c).
+#pragma once
+#include "types.h"
+#include "param.h"
+#include "arch/cpu.h"
+#include "arch/riscv.h"
+#include "arch/spinlock.h"
+#include "arch/trap.h"
+
+struct file;
+struct inode;
+
+enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
+
+// Floating-point registers of a user process, saved only when it has used them.
+struct fpstate {
+  uint64 f[32];
+  uint64 fcsr;
+};
+
+struct proc {
+  struct spinlock lock;
+
+  // p->lock must be held when using these:
+  enum procstate state;
+  void *chan;         // sleeping on chan when state == SLEEPING
+  int killed;         // set by kill(); the process exits at its next return to user mode
+  int xstate;         // exit status, for the parent's wait()
+  int pid;
+
+  // wait_lock must be held when using this:
+  struct proc *parent;
+
+  // Private to the process (no lock needed by the process itself):
+  int slot;                   // index in proc[], names its kernel-stack slot
+  uint64 kstack_top;          // top of the process's kernel stack
+  struct trapframe trapframe; // user registers, saved by uservec
+  struct context context;     // swtch() here to run the process's kernel thread
+  struct fpstate fp;          // user floating-point registers (valid when fp_used)
+  int fp_used;                // has executed a floating-point instruction
+  pagetable_t pagetable;      // user page table (upper half shared with the kernel)
+  uint64 sz;                  // end of the heap: user memory is [0, sz) plus the stack
+  uint64 stack_bottom;        // lowest mapped stack address
+  struct file *ofile[NOFILE]; // open files
+  struct inode *cwd;          // current directory
+  char name[16];              // program name, for messages and debugging
+};
+
+extern struct proc proc[NPROC];
+
+void procinit(void);
+void userinit(void);
+struct proc *myproc(void);
+int fork(void);
+void exit(int status) __attribute__((noreturn));
+int wait(uint64 addr);
+int kill(int pid);
+void setkilled(struct proc *p);
+int killed(struct proc *p);
+void sleep(void *chan, struct spinlock *lk);
+void wakeup(void *chan);
+void yield(void);
+void scheduler(void) __attribute__((noreturn));
+void sched(void);
+int growproc(int64 n);
+void procdump(void);
+struct proc *allocproc(void);
+void freeproc(struct proc *p);
+void proc_freepagetable(pagetable_t pt, uint64 sz);
+pagetable_t proc_pagetable(struct proc *p);
+
+// Copies to/from either a user address (user_dst/user_src = 1) or a kernel address.
+int either_copyout(int user_dst, uint64 dst, void *src, uint64 len);
+int either_copyin(void *dst, int user_src, uint64 src, uint64 len);
+
+// Context switch (swtch.S): save callee-saved registers in old, load them from new.
+void swtch(struct context *old, struct context *new);

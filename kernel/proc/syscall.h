@@ -1,0 +1,43 @@
+// System calls: numbers (the xv6-riscv ABI, then sloth's own from 22) and the helpers that
+// fetch arguments. Arguments arrive in a0..a5 of the trap frame, the number in a7, and the
+// result goes back in a0.
+#pragma once
+#include "types.h"
+
+#define SYS_fork 1
+#define SYS_exit 2
+#define SYS_wait 3
+#define SYS_pipe 4
+#define SYS_read 5
+#define SYS_kill 6
+#define SYS_exec 7
+#define SYS_fstat 8
+#define SYS_chdir 9
+#define SYS_dup 10
+#define SYS_getpid 11
+#define SYS_sbrk 12
+#define SYS_sleep 13
+#define SYS_uptime 14
+#define SYS_open 15
+#define SYS_write 16
+#define SYS_mknod 17
+#define SYS_unlink 18
+#define SYS_link 19
+#define SYS_mkdir 20
+#define SYS_close 21
+#define SYS_mmap 22
+#define SYS_munmap 23
+#define SYS_vmstat 24
+#define SYS_mincore 25
+#define SYS_poweroff 26
+
+void syscall(void);
+
+// Argument n (0..5) as an int, an address, or a NUL-terminated string copied into buf
+// (returns its length, or -1 if it is not readable or longer than max-1).
+int argint(int n);
+uint64 argaddr(int n);
+int argstr(int n, char *buf, int max);
+// Reads a uint64 / a string at user address addr; 0 / length on success, -1 on a bad address.
+int fetchaddr(uint64 addr, uint64 *ip);
+int fetchstr(uint64 addr, char *buf, int max);
