@@ -46,9 +46,16 @@ KERNEL := $(BUILD)/kernel.elf
 UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Werror -Ikernel
 
+# The disk image: a GPT with the file system (user programs at /, tests in /tests, this
+# README) and a swap partition. Sizes in MiB.
+FS_SIZE ?= 64
+SWAP_SIZE ?= 32
+DISK := $(BUILD)/disk.img
+
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel $(KERNEL) -m $(MEM) -smp $(CPUS) -nographic \
-	-global virtio-mmio.force-legacy=false
+	-global virtio-mmio.force-legacy=false \
+	-drive file=$(DISK),if=none,format=raw,id=disk0 -device virtio-blk-device,drive=disk0
 ifneq ($(strip $(ARGS)),)
 QEMUOPTS += -append "$(ARGS)"
 endif
@@ -56,7 +63,17 @@ endif
 .PHONY: all qemu qemu-gdb gdb grade unit doctor setup clean
 .DEFAULT_GOAL := all
 
-all: $(KERNEL)
+all: $(KERNEL) $(DISK)
+
+include mkfs/mkfs.mk
+include user/user.mk
+
+# disk.img is the one make qemu boots (and changes, like a real disk); grade.img is the
+# same image kept pristine for the tests.
+$(DISK) $(BUILD)/grade.img: $(MKFS) $(UPROGS) $(UTESTS) README.md Makefile
+	@echo "  MKFS    $@"
+	$(Q)$(MKFS) --fs-size $(FS_SIZE) --swap-size $(SWAP_SIZE) $@ /README=README.md \
+		$(USER_IMAGE_FILES)
 
 # Checks (and on first use installs) the toolchain; cheap enough to run on every make.
 setup:
@@ -98,10 +115,10 @@ $(KERNEL): $(BUILD)/kernel.nosyms $(BUILD)/ksyms.o
 		{ echo "ksyms: symbols moved between the two links"; rm -f $@; exit 1; }
 	$(Q)$(OBJDUMP) -S $@ > $(BUILD)/kernel.asm
 
-qemu: $(KERNEL)
+qemu: $(KERNEL) $(DISK)
 	$(QEMU) $(QEMUOPTS)
 
-qemu-gdb: $(KERNEL)
+qemu-gdb: $(KERNEL) $(DISK)
 	@echo "*** QEMU waits for gdb on port $(GDBPORT): run 'make gdb' in another terminal"
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
 
@@ -115,15 +132,20 @@ $(BUILD)/unit/test_fdt: tests/unit/test_fdt.c kernel/lib/fdt.c kernel/lib/machin
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+$(BUILD)/unit/test_gpt: tests/unit/test_gpt.c kernel/dev/gpt.c kernel/lib/crc32.c | setup
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+
 # Device trees QEMU itself produces, for test_fdt.
 DTBS := $(foreach m,128M 2G,$(foreach s,1 3 8,$(BUILD)/unit/dtb/virt-$(m)-$(s).dtb))
 $(BUILD)/unit/dtb/virt-%.dtb: | setup
 	@mkdir -p $(@D)
 	$(Q)$(QEMU) -machine virt,dumpdtb=$@ -m $(word 1,$(subst -, ,$*)) -smp $(word 2,$(subst -, ,$*)) \
 		-nographic </dev/null >/dev/null 2>&1
-unit: $(UNIT_TESTS) $(DTBS)
+unit: $(UNIT_TESTS) $(DTBS) $(MKFS) $(FSCK)
 
-grade: $(KERNEL) unit
+grade: $(KERNEL) $(BUILD)/grade.img unit
 	@$(PYTHON) scripts/grade.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) $(TESTS)
 
 compile_commands.json: | setup

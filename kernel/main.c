@@ -1,4 +1,5 @@
-// Boot: what each hart does from the moment entry.S hands it a stack until it idles.
+// Boot: what each hart does from the moment entry.S hands it a stack until it enters the
+// scheduler.
 // The boot hart (always cpus[0]) reads the device tree, brings up the console, memory, the
 // kernel page table, traps and devices, then starts the other harts, which only set up their
 // own hart-local state (page table, trap vector, PLIC context, timer).
@@ -14,7 +15,11 @@
 #include "arch/trap.h"
 #include "dev/console.h"
 #include "dev/plic.h"
+#include "dev/disk.h"
 #include "dev/uart.h"
+#include "fs/file.h"
+#include "fs/fs.h"
+#include "proc/proc.h"
 #include "lib/bootargs.h"
 #include "lib/printf.h"
 #include "mm/mm.h"
@@ -129,19 +134,25 @@ static void boot_continue(void) {
   plic_init(machine.plic.base, machine.plic.ndev);
   hart_init();
   console_init();
+  procinit();
+  binit();
+  iinit();
+  fileinit();
+  if (virtio_blk_init() < 0)
+    printf("sloth: no virtio block device: the first process will not find a file system\n");
+  const char *test = bootarg("test");
+  if (!test)
+    userinit();  // kernel tests run alone
   printf("sloth: %lu pages (%lu MiB) free for the kernel and processes\n", kalloc_free_pages(),
          kalloc_free_pages() >> 8);
   cpus[0].online = 1;
   smp_start_harts();
-  intr_on();
 
-  const char *test = bootarg("test");
-  if (test)
+  if (test) {
+    intr_on();
     power_off(ktest_run(test) == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
-  printf("sloth: nothing to run yet; type to see the console echo, Ctrl-P lists the harts,\n"
-         "       Ctrl-A x leaves QEMU\n");
-  for (;;)
-    wfi();
+  }
+  scheduler();
 }
 
 // Entered from secondary_start with tp = &cpus[i], the kernel page table, and sp on the
@@ -150,7 +161,5 @@ void secondary_main(uint64 hartid) {
   (void)hartid;
   hart_init();
   mycpu()->online = 1;
-  intr_on();
-  for (;;)
-    wfi();
+  scheduler();
 }

@@ -9,13 +9,35 @@ there, no panic happened (unless the test expects one) and QEMU exits with `stat
 
 class KernelTest:
     def __init__(self, name, args=None, cpus=1, mem="128M", expect=(), reject=(), status=0,
-                 timeout=60, stdin="", qemu_extra=(), weight=1):
+                 timeout=60, stdin="", qemu_extra=(), weight=1, disk=False):
         self.name = name
         self.args = args if args is not None else "test=" + name
         self.cpus, self.mem = cpus, mem
         self.expect, self.reject = list(expect), list(reject)
         self.status, self.timeout, self.stdin = status, timeout, stdin
         self.qemu_extra, self.weight = list(qemu_extra), weight
+        self.disk = disk  # True: BUILD/disk.img attached as a snapshot (writes are discarded)
+
+
+class UserTest(KernelTest):
+    """Runs the user program /tests/NAME (tests/NAME.c) as init's command on the disk image;
+    it passes when it prints "NAME: ok" and init powers off with status 0."""
+
+    def __init__(self, name, cpus=3, expect=None, args=None, **kw):
+        kw.setdefault("reject", [r"FAIL", r"killed"])
+        super().__init__(name, args=args or "init=/tests/" + name, cpus=cpus, disk=True,
+                         expect=expect if expect is not None else [r"%s: ok" % name], **kw)
+
+
+class CrashTest(KernelTest):
+    """Boots write_args on a copy of the disk image and kills QEMU once the output shows
+    kill_after (plus kill_delay seconds); boots check_args on the same image, which must
+    print `expect`; finally the host fsck must find the image consistent."""
+
+    def __init__(self, name, write_args, check_args, kill_after, kill_delay=0.3, **kw):
+        super().__init__(name, args=check_args, cpus=3, disk=True, **kw)
+        self.write_args, self.check_args = write_args, check_args
+        self.kill_after, self.kill_delay = kill_after, kill_delay
 
 
 class UnitTest:
@@ -77,6 +99,7 @@ def kalloc_test(name, mem):
 TESTS = [
     UnitTest("unit-fdt", ["{build}/unit/test_fdt", "{build}/unit/dtb"],
              expect=[r"test_fdt: \d+ checks passed"]),
+    UnitTest("unit-gpt", ["{build}/unit/test_gpt"], expect=[r"test_gpt: \d+ checks passed"]),
     boot_test("boot", "128M", 128, 3),
     boot_test("boot-2g", "2G", 2048, 1),
     smp_test(1),
@@ -119,6 +142,20 @@ TESTS = [
         r"smp: 3 of 3 harts online and ticking",
         r"test smp: passed",
     ]),
+    # Processes, system calls and the file system: user programs under tests/ on the disk.
+    UserTest("fork-wait"),
+    UserTest("kill"),
+    UserTest("pipe"),
+    UserTest("exec-args"),
+    UserTest("exec-bad"),
+    UserTest("files"),
+    UserTest("bigfile", timeout=180, weight=3),
+    UserTest("manyfiles", timeout=180, weight=3),
+    UserTest("dirent-reuse"),
+    UserTest("concurrent-fs", timeout=180, weight=3),
+    UserTest("sbrk-oom", weight=2),
+    UserTest("badptr"),
+    UserTest("sh-pipeline"),
     # The make qemu-gdb / make gdb workflow: symbols, a stop at boot_main, sloth's helpers.
     GdbTest("gdb-boot", cpus=2, commands=[
         "print $pc == boot_main", "break ktest_run", "continue", "harts", "ptwalk ktest_run",

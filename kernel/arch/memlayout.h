@@ -26,3 +26,11 @@
 static inline void *pa2kva(uint64 pa) { return (void *)(pa + DIRECT_MAP); }
 static inline uint64 kva2pa(const void *kva) { return (uint64)kva - DIRECT_MAP; }
 #endif
+
+// User address space (the lower half): program at USER_BASE, heap above it up to p->sz, the
+// stack just below USER_STACK_TOP growing down, and nothing in the top page.
+#define USER_BASE 0x10000UL                    // pages below stay unmapped: NULL faults
+#define USER_STACK_TOP (USER_TOP - 4096UL)
+#define USER_STACK_MAX (1UL << 20)             // default stack limit, 1 MiB
+#define USER_STACK_GUARD (1UL << 20)           // unmapped gap kept between heap and stack
+#define USER_HEAP_MAX (USER_STACK_TOP - USER_STACK_MAX - USER_STACK_GUARD)

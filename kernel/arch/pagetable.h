@@ -14,6 +14,7 @@ void pagetable_destroy(pagetable_t pt);  // frees the lower half's tables (leave
 
 // The kernel page table (kvm.c).
 extern pagetable_t kernel_pagetable;
+extern uint64 kernel_satp;  // satp value that selects kernel_pagetable
 void kvm_init(void);
 void kvm_init_hart(void);  // switch this hart to the kernel page table
 uint64 kstack_map(int slot);  // maps the stack of a kernel-stack slot, returns its top

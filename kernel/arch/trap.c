@@ -4,15 +4,21 @@
 #include "arch/trap.h"
 #include "arch/cpu.h"
 #include "arch/riscv.h"
+#include "arch/memlayout.h"
 #include "arch/timer.h"
 #include "arch/smp.h"
 #include "dev/plic.h"
 #include "lib/printf.h"
 #include "lib/ksyms.h"
+#include "proc/proc.h"
+#include "proc/syscall.h"
 
 #define MAX_IRQ 128
 
-extern char kernelvec[];
+extern char kernelvec[], uservec[];
+void clock_tick(void);
+void userret(struct trapframe *tf) __attribute__((noreturn));
+void fpu_load(struct fpstate *fp);
 static void (*irq_handlers[MAX_IRQ])(uint32 irq);
 
 void trap_init_hart(void) {
@@ -85,13 +91,15 @@ static void external_interrupt(void) {
 }
 
 // Handles an interrupt; returns 1 for a timer tick, 0 for anything else.
-int trap_interrupt(uint64 scause) {
+static int trap_interrupt(uint64 scause) {
   switch (scause & ~SCAUSE_INTERRUPT) {
   case IRQ_S_EXT:
     external_interrupt();
     return 0;
   case IRQ_S_TIMER:
     timer_interrupt();
+    if (cpuid() == 0)
+      clock_tick();
     return 1;
   case IRQ_S_SOFT:
     csr_clear(sip, SIE_SSIE);
@@ -109,7 +117,9 @@ void kerneltrap(struct trapframe *tf) {
   if (intr_get())
     panic("kerneltrap: interrupts enabled during a trap");
   if (tf->cause & SCAUSE_INTERRUPT) {
-    trap_interrupt(tf->cause);
+    // A timer tick preempts a process's kernel thread too (not the scheduler itself).
+    if (trap_interrupt(tf->cause) && myproc() && myproc()->state == RUNNING)
+      yield();
     return;
   }
   printf("\nkernel trap on hart %d: %s at pc %p, address %p\n", cpuid(),
@@ -126,4 +136,73 @@ void kernel_stack_overflow_panic(uint64 sp, uint64 sepc, uint64 stval, uint64 fp
   ksyms_format(sepc, sym, sizeof(sym));
   panic_from(fp, "kernel stack overflow: sp %p below its stack, pc %p %s, fault address %p",
              (void *)sp, (void *)sepc, sym, (void *)stval);
+}
+
+// The one line that reports a process killed for a fault, before it exits with status -1.
+static void kill_for_fault(struct proc *p, const struct trapframe *tf, const char *why) {
+  printf("pid %d (%s): killed: %s at va %p, pc %p%s%s\n", p->pid, p->name,
+         trap_cause_name(tf->cause), (void *)tf->tval, (void *)tf->epc, why ? ": " : "",
+         why ? why : "");
+  setkilled(p);
+}
+
+// The first floating-point instruction of a process traps (sstatus.FS is Off until then):
+// give it zeroed FP registers and retry. Returns 0 if the trap was something else.
+static int first_fp_use(struct proc *p) {
+  if (p->fp_used || (csr_read(sstatus) & SSTATUS_FS) != SSTATUS_FS_OFF)
+    return 0;
+  p->fp_used = 1;
+  csr_set(sstatus, SSTATUS_FS_INITIAL);
+  fpu_load(&p->fp);  // all zero
+  csr_clear(sstatus, SSTATUS_FS);
+  csr_set(sstatus, SSTATUS_FS_CLEAN);
+  return 1;
+}
+
+// A page fault from user mode. Memory is mapped eagerly, so any fault is the program's bug.
+static void user_page_fault(struct proc *p, struct trapframe *tf) {
+  kill_for_fault(p, tf, tf->tval < USER_TOP ? "no such mapping or no permission"
+                                             : "kernel address");
+}
+
+// Called by uservec for every trap from user mode, on the process's kernel stack.
+void usertrap(struct trapframe *tf) {
+  struct proc *p = myproc();
+  int tick = 0;
+  if (tf != &p->trapframe || (tf->status & SSTATUS_SPP))
+    panic("usertrap: trap frame %p is not pid %d's, or not from user mode", tf, p->pid);
+  if (tf->cause & SCAUSE_INTERRUPT) {
+    tick = trap_interrupt(tf->cause);
+  } else if (tf->cause == EXC_ECALL_U) {
+    if (killed(p))
+      exit(-1);
+    tf->epc += 4;
+    intr_on();
+    syscall();
+  } else if (tf->cause == EXC_INST_PAGE_FAULT || tf->cause == EXC_LOAD_PAGE_FAULT ||
+             tf->cause == EXC_STORE_PAGE_FAULT) {
+    intr_on();
+    user_page_fault(p, tf);
+  } else if (!(tf->cause == EXC_ILLEGAL_INST && first_fp_use(p))) {
+    kill_for_fault(p, tf, NULL);
+  }
+  if (killed(p))
+    exit(-1);
+  if (tick)
+    yield();
+  usertrapret();
+}
+
+// Returns to user mode with the process's saved registers.
+void usertrapret(void) {
+  struct proc *p = myproc();
+  intr_off();  // until sret: a trap now would go to uservec with kernel state
+  csr_write(stvec, (uint64)uservec);
+  p->trapframe.kernel_sp = p->kstack_top;
+  p->trapframe.kernel_tp = r_tp();
+  csr_write(sscratch, (uint64)&p->trapframe);
+  csr_clear(sstatus, SSTATUS_SPP);
+  csr_set(sstatus, SSTATUS_SPIE);
+  csr_write(sepc, p->trapframe.epc);
+  userret(&p->trapframe);
 }

@@ -22,6 +22,7 @@ struct trapframe {
 };
 
 void trap_init_hart(void);
+void usertrapret(void) __attribute__((noreturn));  // return to user mode (the current process)
 const char *trap_cause_name(uint64 scause);
 void trap_dump(const struct trapframe *tf);
 

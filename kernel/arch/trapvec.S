@@ -125,3 +125,71 @@ kernel_stack_overflow:
     call kernel_stack_overflow_panic
 1:  wfi
     j 1b
+
+# Trap entry from user mode. The kernel is mapped in every address space, so no page-table
+# switch is needed: sscratch holds the process's trap frame (struct proc's trapframe, a kernel
+# address); save the user registers there, load the kernel sp and tp it records, and call
+# usertrap(tf), which returns to user mode through userret.
+#define TF_KERNEL_SP 280
+#define TF_KERNEL_TP 288
+
+.globl uservec
+.balign 4
+uservec:
+    csrrw a0, sscratch, a0      # a0 = trap frame, sscratch = user a0
+    SAVE_GPRS a0
+    sd sp, 16(a0)
+    csrr t0, sscratch
+    sd t0, 80(a0)               # user a0
+    csrr t0, sepc
+    sd t0, 0(a0)
+    csrr t0, sstatus
+    sd t0, TF_STATUS(a0)
+    csrr t0, scause
+    sd t0, TF_CAUSE(a0)
+    csrr t0, stval
+    sd t0, TF_TVAL(a0)
+    ld sp, TF_KERNEL_SP(a0)
+    ld tp, TF_KERNEL_TP(a0)
+    la t0, kernelvec
+    csrw stvec, t0
+    mv s0, zero                 # backtraces stop here
+    call usertrap               # does not return
+1:  j 1b
+
+# userret(tf): back to user mode with the registers in tf. The caller has set stvec to
+# uservec, sscratch to tf, sepc and sstatus (SPP = user, SPIE = 1), with interrupts off.
+.globl userret
+userret:
+    ld x1, 8(a0)
+    ld x2, 16(a0)
+    ld x3, 24(a0)
+    ld x4, 32(a0)
+    ld x5, 40(a0)
+    ld x6, 48(a0)
+    ld x7, 56(a0)
+    ld x8, 64(a0)
+    ld x9, 72(a0)
+    ld x11, 88(a0)
+    ld x12, 96(a0)
+    ld x13, 104(a0)
+    ld x14, 112(a0)
+    ld x15, 120(a0)
+    ld x16, 128(a0)
+    ld x17, 136(a0)
+    ld x18, 144(a0)
+    ld x19, 152(a0)
+    ld x20, 160(a0)
+    ld x21, 168(a0)
+    ld x22, 176(a0)
+    ld x23, 184(a0)
+    ld x24, 192(a0)
+    ld x25, 200(a0)
+    ld x26, 208(a0)
+    ld x27, 216(a0)
+    ld x28, 224(a0)
+    ld x29, 232(a0)
+    ld x30, 240(a0)
+    ld x31, 248(a0)
+    ld a0, 80(a0)
+    sret

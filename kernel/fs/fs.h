@@ -38,6 +38,8 @@ void bwrite(struct buf *b);
 void brelse(struct buf *b);
 void bpin(struct buf *b);
 void bunpin(struct buf *b);
+void bwrite_many(struct buf **bufs, const uint *dest, int n);
+void block_rw_uncached(uint blockno, void *data, int write);
 
 // log.c
 void initlog(uint dev, struct superblock *sb);
@@ -63,6 +65,7 @@ void stati(struct inode *ip, struct stat *st);
 int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n);
 int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n);
 int namecmp(const char *s, const char *t);
+uint dir_find(struct inode *dp, const char *name, uint from, struct dirent *found);
 struct inode *dirlookup(struct inode *dp, char *name, uint *poff);
 int dirlink(struct inode *dp, char *name, uint inum);
 struct inode *namei(char *path);

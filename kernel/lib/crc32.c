@@ -7,9 +7,9 @@ static const uint32 nibble_table[16] = {
   0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c, 0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
 };
 
-uint32 crc32(const void *data, uint64 len) {
+uint32 crc32_update(uint32 crc, const void *data, uint64 len) {
   const uint8 *p = data;
-  uint32 crc = 0xffffffff;
+  crc = ~crc;
   for (uint64 i = 0; i < len; i++) {
     crc ^= p[i];
     crc = (crc >> 4) ^ nibble_table[crc & 15];
@@ -17,3 +17,5 @@ uint32 crc32(const void *data, uint64 len) {
   }
   return ~crc;
 }
+
+uint32 crc32(const void *data, uint64 len) { return crc32_update(0, data, len); }

@@ -40,7 +40,8 @@ struct proc {
   struct fpstate fp;          // user floating-point registers (valid when fp_used)
   int fp_used;                // has executed a floating-point instruction
   pagetable_t pagetable;      // user page table (upper half shared with the kernel)
-  uint64 sz;                  // end of the heap: user memory is [0, sz) plus the stack
+  uint64 heap_base;           // end of the program: the heap is [heap_base, sz)
+  uint64 sz;                  // end of the heap (the program break)
   uint64 stack_bottom;        // lowest mapped stack address
   struct file *ofile[NOFILE]; // open files
   struct inode *cwd;          // current directory

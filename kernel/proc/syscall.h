@@ -1,8 +1,9 @@
 // System calls: numbers (the xv6-riscv ABI, then sloth's own from 22) and the helpers that
 // fetch arguments. Arguments arrive in a0..a5 of the trap frame, the number in a7, and the
 // result goes back in a0.
+// The numbers are also read by the user library's stubs (user/lib/usys.S), hence the
+// __ASSEMBLER__ guard around the C declarations.
 #pragma once
-#include "types.h"
 
 #define SYS_fork 1
 #define SYS_exit 2
@@ -31,6 +32,9 @@
 #define SYS_mincore 25
 #define SYS_poweroff 26
 
+#ifndef __ASSEMBLER__
+#include "types.h"
+
 void syscall(void);
 
 // Argument n (0..5) as an int, an address, or a NUL-terminated string copied into buf
@@ -41,3 +45,4 @@ int argstr(int n, char *buf, int max);
 // Reads a uint64 / a string at user address addr; 0 / length on success, -1 on a bad address.
 int fetchaddr(uint64 addr, uint64 *ip);
 int fetchstr(uint64 addr, char *buf, int max);
+#endif

@@ -1,0 +1,152 @@
+// The buffer cache: NBUF page-sized buffers holding recently used file-system blocks, so that
+// a block is read once and every user of a block sees the same copy. At most one process uses
+// a buffer at a time (its sleep lock). Blocks are numbered within the file-system partition
+// (disk_layout.fs); callers are the log and fs.c, always from a process.
+//
+// Lock rules: cache.lock (a spinlock) guards the LRU list, every buf's dev, blockno and refcnt;
+// a buf's sleep lock guards its data and valid flag.
+#include "fs/fs.h"
+#include "dev/disk.h"
+#include "lib/printf.h"
+#include "mm/mm.h"
+
+static struct {
+  struct spinlock lock;
+  struct buf bufs[NBUF];
+  // A circular list through head: head.next is the most recently released buffer,
+  // head.prev the least recently used one.
+  struct buf head;
+} cache;
+
+static void list_remove(struct buf *b) {
+  b->next->prev = b->prev;
+  b->prev->next = b->next;
+}
+
+static void list_push_front(struct buf *b) {
+  b->next = cache.head.next;
+  b->prev = &cache.head;
+  cache.head.next->prev = b;
+  cache.head.next = b;
+}
+
+void binit(void) {
+  initlock(&cache.lock, "bcache");  // buffers start with dev 0, which no file system uses
+  cache.head.next = cache.head.prev = &cache.head;
+  for (struct buf *b = cache.bufs; b < cache.bufs + NBUF; b++) {
+    b->data = kpage_alloc();
+    if (!b->data)
+      panic("binit: no memory for %d buffers", NBUF);
+    initsleeplock(&b->lock, "buffer");
+    list_push_front(b);
+  }
+}
+
+// Finds the buffer for (dev, blockno), or recycles the least recently used free one; returns
+// it with a reference taken and its sleep lock held.
+static struct buf *bget(uint dev, uint blockno) {
+  acquire(&cache.lock);
+  for (struct buf *b = cache.head.next; b != &cache.head; b = b->next) {
+    if (b->dev == dev && b->blockno == blockno) {
+      b->refcnt++;
+      release(&cache.lock);
+      acquiresleep(&b->lock);
+      return b;
+    }
+  }
+  for (struct buf *b = cache.head.prev; b != &cache.head; b = b->prev) {
+    if (b->refcnt == 0) {
+      b->dev = dev;
+      b->blockno = blockno;
+      b->valid = 0;  // safe: nobody holds a reference, so nobody holds its sleep lock
+      b->refcnt = 1;
+      release(&cache.lock);
+      acquiresleep(&b->lock);
+      return b;
+    }
+  }
+  panic("bget: all %d buffers are in use", NBUF);
+}
+
+// The first sector of file-system block blockno; panics past the partition's end.
+static uint64 block_sector(uint blockno) {
+  uint64 nsect = disk_layout.fs.nsectors;
+  if ((uint64)(blockno + 1) * SECTORS_PER_BLOCK > nsect)
+    panic("bio: block %u is past the file system's end (%lu sectors)", blockno, nsect);
+  return disk_layout.fs.first_sector + (uint64)blockno * SECTORS_PER_BLOCK;
+}
+
+// Reads or writes one block from or to a page, bypassing the cache. The log uses it for its
+// header, which only it reads and writes.
+void block_rw_uncached(uint blockno, void *data, int write) {
+  if (virtio_blk_rw(block_sector(blockno), data, BSIZE, write) < 0)
+    panic("bio: disk %s of block %u failed", write ? "write" : "read", blockno);
+}
+
+static void block_io(struct buf *b, int write) {
+  block_rw_uncached(b->blockno, b->data, write);
+}
+
+// Writes the data of n locked buffers, all in flight at once: buffer i goes to block dest[i]
+// (the log's copy of it), or to its own block when dest is NULL.
+void bwrite_many(struct buf **bufs, const uint *dest, int n) {
+  struct disk_io ios[LOGBLOCKS];
+  if (n > LOGBLOCKS)
+    panic("bwrite_many: %d buffers, at most %d", n, LOGBLOCKS);
+  for (int i = 0; i < n; i++) {
+    if (!holdingsleep(&bufs[i]->lock))
+      panic("bwrite_many: buffer of block %u not locked", bufs[i]->blockno);
+    uint where = dest ? dest[i] : bufs[i]->blockno;
+    ios[i] = (struct disk_io){block_sector(where), bufs[i]->data, BSIZE, 1};
+  }
+  if (virtio_blk_rw_many(ios, n) < 0)
+    panic("bio: disk write of %d blocks failed", n);
+}
+
+// Returns the locked buffer holding block blockno, read from disk if not cached.
+struct buf *bread(uint dev, uint blockno) {
+  struct buf *b = bget(dev, blockno);
+  if (!b->valid) {
+    block_io(b, 0);
+    b->valid = 1;
+  }
+  return b;
+}
+
+// Writes a locked buffer's contents to its block on disk.
+void bwrite(struct buf *b) {
+  if (!holdingsleep(&b->lock))
+    panic("bwrite: buffer of block %u not locked", b->blockno);
+  block_io(b, 1);
+}
+
+// Unlocks a buffer and drops the caller's reference; a buffer nobody uses becomes the most
+// recently used candidate for recycling.
+void brelse(struct buf *b) {
+  if (!holdingsleep(&b->lock))
+    panic("brelse: buffer of block %u not locked", b->blockno);
+  releasesleep(&b->lock);
+  acquire(&cache.lock);
+  b->refcnt--;
+  if (b->refcnt == 0) {
+    list_remove(b);
+    list_push_front(b);
+  }
+  release(&cache.lock);
+}
+
+// The log keeps a reference on the buffers of a transaction, so that they stay in the cache
+// (with their new contents) until they are installed.
+void bpin(struct buf *b) {
+  acquire(&cache.lock);
+  b->refcnt++;
+  release(&cache.lock);
+}
+
+void bunpin(struct buf *b) {
+  acquire(&cache.lock);
+  if (b->refcnt == 0)
+    panic("bunpin: block %u has no reference", b->blockno);
+  b->refcnt--;
+  release(&cache.lock);
+}

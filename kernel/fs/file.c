@@ -1,0 +1,141 @@
+// Open files: the system-wide file table shared by every process's descriptors, and read,
+// write and stat on whatever a file is (an inode, a device, one end of a pipe).
+//
+// Lock rules: ftable.lock guards every file's ref (and a free file's type); the other fields
+// are set once by the opener before the file is shared. f->off is guarded by f->ip's lock.
+#include "fs/file.h"
+#include "lib/printf.h"
+#include "proc/proc.h"
+
+struct devsw devsw[NDEV];
+
+static struct {
+  struct spinlock lock;
+  struct file file[NFILE];
+} ftable;
+
+void fileinit(void) {
+  initlock(&ftable.lock, "ftable");
+}
+
+// A free file with one reference, or NULL when the table is full.
+struct file *filealloc(void) {
+  acquire(&ftable.lock);
+  for (struct file *f = ftable.file; f < ftable.file + NFILE; f++) {
+    if (f->ref == 0) {
+      f->ref = 1;
+      release(&ftable.lock);
+      return f;
+    }
+  }
+  release(&ftable.lock);
+  return NULL;
+}
+
+struct file *filedup(struct file *f) {
+  acquire(&ftable.lock);
+  if (f->ref < 1)
+    panic("filedup: file %p is not open", f);
+  f->ref++;
+  release(&ftable.lock);
+  return f;
+}
+
+// Drops a reference; the last one releases what the file holds.
+void fileclose(struct file *f) {
+  acquire(&ftable.lock);
+  if (f->ref < 1)
+    panic("fileclose: file %p is not open", f);
+  if (--f->ref > 0) {
+    release(&ftable.lock);
+    return;
+  }
+  struct file copy = *f;
+  f->type = FD_NONE;
+  release(&ftable.lock);
+
+  if (copy.type == FD_PIPE) {
+    pipeclose(copy.pipe, copy.writable);
+  } else if (copy.type == FD_INODE || copy.type == FD_DEVICE) {
+    begin_op();
+    iput(copy.ip);
+    end_op();
+  }
+}
+
+// Copies the file's metadata to the struct stat at user address addr.
+int filestat(struct file *f, uint64 addr) {
+  if (f->type != FD_INODE && f->type != FD_DEVICE)
+    return -1;
+  struct stat st;
+  ilock(f->ip);
+  stati(f->ip, &st);
+  iunlock(f->ip);
+  return either_copyout(1, addr, &st, sizeof(st));
+}
+
+static struct devsw *device_of(struct file *f) {
+  if (f->major < 0 || f->major >= NDEV)
+    return NULL;
+  return &devsw[f->major];
+}
+
+// Reads up to n bytes into user address addr; returns the count or -1.
+int fileread(struct file *f, uint64 addr, int n) {
+  if (!f->readable || n < 0)
+    return -1;
+  if (f->type == FD_PIPE)
+    return piperead(f->pipe, addr, n);
+  if (f->type == FD_DEVICE) {
+    struct devsw *dev = device_of(f);
+    return dev && dev->read ? dev->read(1, addr, n) : -1;
+  }
+  if (f->type != FD_INODE)
+    panic("fileread: file %p has type %d", f, f->type);
+  ilock(f->ip);
+  int r = readi(f->ip, 1, addr, f->off, n);
+  if (r > 0)
+    f->off += r;
+  iunlock(f->ip);
+  return r;
+}
+
+// The most bytes one transaction writes: an unaligned chunk of this size touches
+// MAXOPBLOCKS - 7 data blocks, and may also change the inode, two bitmap blocks, the
+// indirect block, the double-indirect block and two blocks it points to.
+#define WRITE_CHUNK ((MAXOPBLOCKS - 8) * BSIZE)
+
+// Writes n bytes of file f (an inode) in transactions small enough for the log.
+static int write_inode_file(struct file *f, uint64 addr, int n) {
+  int done = 0;
+  while (done < n) {
+    int chunk = MIN(n - done, WRITE_CHUNK);
+    begin_op();
+    ilock(f->ip);
+    int r = writei(f->ip, 1, addr + done, f->off, chunk);
+    if (r > 0)
+      f->off += r;
+    iunlock(f->ip);
+    end_op();
+    if (r > 0)
+      done += r;
+    if (r != chunk)  // a full disk or a bad address: report what was written, if anything
+      return done > 0 ? done : -1;
+  }
+  return done;
+}
+
+// Writes n bytes from user address addr; returns the count or -1.
+int filewrite(struct file *f, uint64 addr, int n) {
+  if (!f->writable || n < 0)
+    return -1;
+  if (f->type == FD_PIPE)
+    return pipewrite(f->pipe, addr, n);
+  if (f->type == FD_DEVICE) {
+    struct devsw *dev = device_of(f);
+    return dev && dev->write ? dev->write(1, addr, n) : -1;
+  }
+  if (f->type != FD_INODE)
+    panic("filewrite: file %p has type %d", f, f->type);
+  return write_inode_file(f, addr, n);
+}

@@ -1,0 +1,494 @@
+// Processes: the process table, creation (fork), termination (exit, wait, kill), sleep and
+// wakeup, and the per-hart scheduler.
+//
+// Locks: wait_lock, then p->lock, in that order.
+//   p->lock guards p->state, chan, killed, xstate and pid; it is held across swtch in both
+//     directions (the scheduler acquires it before running p, p releases it in its own
+//     context: forkret, or after sched returns).
+//   wait_lock guards every p->parent, so exit's reparenting and wait's scan see one parent
+//     graph; it also keeps a parent's wakeup from being lost while it goes to sleep in wait.
+// Each hart's scheduler runs on the kernel page table; running a process switches satp to the
+// process's table and back, so a freed page table is never live on any hart.
+#include "proc/proc.h"
+#include "arch/memlayout.h"
+#include "arch/pagetable.h"
+#include "arch/sbi.h"
+#include "arch/smp.h"
+#include "dev/disk.h"
+#include "fs/file.h"
+#include "fs/fs.h"
+#include "lib/bootargs.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+#include "proc/exec.h"
+#include "vm/uaccess.h"
+#include "vm/uvm.h"
+
+struct proc proc[NPROC];
+static struct proc *initproc;
+
+static struct spinlock pid_lock = SPINLOCK_INIT("pid");
+static int nextpid = 1;  // guarded by pid_lock
+static struct spinlock wait_lock = SPINLOCK_INIT("wait");
+
+static volatile uint64 idle_harts;  // bit i: cpus[i] is idle in wfi (atomic updates)
+static void kick_idle_hart(void);
+
+void fpu_save(struct fpstate *fp);
+void fpu_load(struct fpstate *fp);
+
+void procinit(void) {
+  for (int i = 0; i < NPROC; i++) {
+    struct proc *p = &proc[i];
+    initlock(&p->lock, "proc");
+    p->state = UNUSED;
+    p->slot = i;
+    p->kstack_top = kstack_map(KSTACK_SLOT_PROC(i));
+  }
+}
+
+// The running process, or NULL in a scheduler or at boot.
+struct proc *myproc(void) {
+  push_off();
+  struct proc *p = mycpu()->proc;
+  pop_off();
+  return p;
+}
+
+static int allocpid(void) {
+  acquire(&pid_lock);
+  int pid = nextpid++;
+  release(&pid_lock);
+  return pid;
+}
+
+static void forkret(void);
+
+// Finds an unused slot and returns it USED, with p->lock held, a pid, an empty user page
+// table and a kernel context that starts in forkret. NULL if the table or memory is full.
+struct proc *allocproc(void) {
+  struct proc *p;
+  for (p = proc; p < &proc[NPROC]; p++) {
+    acquire(&p->lock);
+    if (p->state == UNUSED)
+      goto found;
+    release(&p->lock);
+  }
+  return NULL;
+found:
+  p->pid = allocpid();
+  p->state = USED;
+  p->pagetable = pagetable_create();
+  if (!p->pagetable) {
+    freeproc(p);
+    release(&p->lock);
+    return NULL;
+  }
+  memset(&p->trapframe, 0, sizeof(p->trapframe));
+  memset(&p->context, 0, sizeof(p->context));
+  memset(&p->fp, 0, sizeof(p->fp));
+  p->fp_used = 0;
+  p->context.ra = (uint64)forkret;
+  p->context.sp = p->kstack_top;
+  return p;
+}
+
+// Frees a process's user memory and page table and returns its slot. p->lock is held.
+void freeproc(struct proc *p) {
+  if (p->pagetable)
+    proc_freepagetable(p->pagetable, p->sz);
+  p->pagetable = NULL;
+  p->sz = 0;
+  p->stack_bottom = 0;
+  p->pid = 0;
+  p->parent = NULL;
+  p->name[0] = 0;
+  p->chan = NULL;
+  p->killed = 0;
+  p->xstate = 0;
+  p->state = UNUSED;
+}
+
+// Frees every user page (heap and program below sz, the stack) and the page table itself.
+void proc_freepagetable(pagetable_t pt, uint64 sz) {
+  uvm_free_range(pt, USER_BASE, PGROUNDUP(sz));
+  uvm_free_range(pt, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP);
+  pagetable_destroy(pt);
+}
+
+// Makes the first process. It starts in forkret like any other, which reads the disk and
+// runs /init (see first_process_setup).
+void userinit(void) {
+  struct proc *p = allocproc();
+  if (!p)
+    panic("userinit: no memory for the first process");
+  initproc = p;
+  strlcpy(p->name, "init", sizeof(p->name));
+  p->state = RUNNABLE;
+  release(&p->lock);
+}
+
+// Grows or shrinks the heap by n bytes (sbrk).
+int growproc(int64 n) {
+  struct proc *p = myproc();
+  uint64 old = p->sz, new = old + n;
+  if (n > 0 && (new < old || new > USER_HEAP_MAX))
+    return -1;
+  if (n < 0 && (uint64)-n > old - p->heap_base)
+    return -1;
+  if (n > 0 && uvm_alloc(p->pagetable, PGROUNDUP(old), PGROUNDUP(new), PTE_R | PTE_W) < 0)
+    return -1;
+  if (n < 0)
+    uvm_free_range(p->pagetable, PGROUNDUP(new), PGROUNDUP(old));
+  p->sz = new;
+  return 0;
+}
+
+// Creates a child that is a copy of the calling process.
+int fork(void) {
+  struct proc *p = myproc();
+  struct proc *np = allocproc();
+  if (!np)
+    return -1;
+  if (uvm_copy(p->pagetable, np->pagetable, USER_BASE, PGROUNDUP(p->sz)) < 0 ||
+      uvm_copy(p->pagetable, np->pagetable, p->stack_bottom, USER_STACK_TOP) < 0) {
+    freeproc(np);
+    release(&np->lock);
+    return -1;
+  }
+  np->sz = p->sz;
+  np->heap_base = p->heap_base;
+  np->stack_bottom = p->stack_bottom;
+  np->trapframe = p->trapframe;
+  np->trapframe.a0 = 0;  // fork returns 0 in the child
+  np->fp = p->fp;
+  np->fp_used = p->fp_used;
+  if (p->fp_used && (csr_read(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY)
+    fpu_save(&np->fp);  // the parent's live registers are newer than p->fp
+  for (int i = 0; i < NOFILE; i++)
+    if (p->ofile[i])
+      np->ofile[i] = filedup(p->ofile[i]);
+  np->cwd = idup(p->cwd);
+  strlcpy(np->name, p->name, sizeof(np->name));
+  int pid = np->pid;
+  release(&np->lock);
+
+  acquire(&wait_lock);
+  np->parent = p;
+  release(&wait_lock);
+
+  acquire(&np->lock);
+  np->state = RUNNABLE;
+  release(&np->lock);
+  return pid;
+}
+
+// Gives p's children to init. wait_lock is held.
+static void reparent(struct proc *p) {
+  for (struct proc *pp = proc; pp < &proc[NPROC]; pp++) {
+    if (pp->parent == p) {
+      pp->parent = initproc;
+      wakeup(initproc);
+    }
+  }
+}
+
+// Ends the calling process; it stays a zombie until its parent waits for it.
+void exit(int status) {
+  struct proc *p = myproc();
+  if (p == initproc)
+    panic("exit: init exited with status %d", status);
+  for (int fd = 0; fd < NOFILE; fd++) {
+    if (p->ofile[fd]) {
+      fileclose(p->ofile[fd]);
+      p->ofile[fd] = NULL;
+    }
+  }
+  begin_op();
+  iput(p->cwd);
+  end_op();
+  p->cwd = NULL;
+
+  acquire(&wait_lock);
+  reparent(p);
+  wakeup(p->parent);
+  acquire(&p->lock);
+  p->xstate = status;
+  p->state = ZOMBIE;
+  release(&wait_lock);
+  sched();
+  panic("exit: zombie pid %d ran again", p->pid);
+}
+
+// Waits for a child to exit; copies its status to user address addr (unless 0) and returns
+// its pid, or -1 if the caller has no children (or was killed, or addr is bad).
+int wait(uint64 addr) {
+  struct proc *p = myproc();
+  acquire(&wait_lock);
+  for (;;) {
+    int havekids = 0;
+    for (struct proc *pp = proc; pp < &proc[NPROC]; pp++) {
+      if (pp->parent != p)
+        continue;
+      acquire(&pp->lock);
+      havekids = 1;
+      if (pp->state == ZOMBIE) {
+        int pid = pp->pid;
+        if (addr != 0 && copyout(p->pagetable, addr, &pp->xstate, sizeof(pp->xstate)) < 0) {
+          release(&pp->lock);
+          release(&wait_lock);
+          return -1;
+        }
+        freeproc(pp);
+        release(&pp->lock);
+        release(&wait_lock);
+        return pid;
+      }
+      release(&pp->lock);
+    }
+    if (!havekids || killed(p)) {
+      release(&wait_lock);
+      return -1;
+    }
+    sleep(p, &wait_lock);
+  }
+}
+
+// Marks process pid killed; it exits when it next returns to user mode (a sleeping process
+// is woken so it can notice). Returns -1 if there is no such process, or for init, whose exit
+// would leave orphans nobody reaps.
+int kill(int pid) {
+  if (initproc && pid == initproc->pid)
+    return -1;
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    acquire(&p->lock);
+    if (p->pid == pid && p->state != UNUSED) {
+      p->killed = 1;
+      if (p->state == SLEEPING)
+        p->state = RUNNABLE;
+      release(&p->lock);
+      kick_idle_hart();
+      return 0;
+    }
+    release(&p->lock);
+  }
+  return -1;
+}
+
+void setkilled(struct proc *p) {
+  acquire(&p->lock);
+  p->killed = 1;
+  release(&p->lock);
+}
+
+int killed(struct proc *p) {
+  acquire(&p->lock);
+  int k = p->killed;
+  release(&p->lock);
+  return k;
+}
+
+// Atomically releases lk and sleeps on chan; reacquires lk when woken. Holding p->lock
+// across the state change means no wakeup(chan) can slip in between.
+void sleep(void *chan, struct spinlock *lk) {
+  struct proc *p = myproc();
+  acquire(&p->lock);
+  release(lk);
+  p->chan = chan;
+  p->state = SLEEPING;
+  sched();
+  p->chan = NULL;
+  release(&p->lock);
+  acquire(lk);
+}
+
+// Wakes every process sleeping on chan. Must not be called with any p->lock held.
+void wakeup(void *chan) {
+  struct proc *me = myproc();
+  int woke = 0;
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    if (p == me)
+      continue;
+    acquire(&p->lock);
+    if (p->state == SLEEPING && p->chan == chan) {
+      p->state = RUNNABLE;
+      woke = 1;
+    }
+    release(&p->lock);
+  }
+  if (woke)
+    kick_idle_hart();
+}
+
+// Wakes one idle hart (if any other is idle) so a newly runnable process does not wait for
+// the next timer tick.
+static void kick_idle_hart(void) {
+  // Pairs with the scheduler's "mark idle, then look for work": one of the two sees the other.
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  uint64 idle = __atomic_load_n(&idle_harts, __ATOMIC_SEQ_CST);
+  push_off();
+  int me = cpuid();
+  pop_off();
+  for (int i = 0; i < ncpu; i++) {
+    if (i != me && (idle & (1UL << i))) {
+      __atomic_fetch_and(&idle_harts, ~(1UL << i), __ATOMIC_ACQ_REL);
+      sbi_send_ipi(1, cpus[i].hartid);
+      return;
+    }
+  }
+}
+
+static int any_runnable(void) {
+  for (struct proc *p = proc; p < &proc[NPROC]; p++)
+    if (p->state == RUNNABLE)  // a racy peek is fine: the scan that follows takes the locks
+      return 1;
+  return 0;
+}
+
+// Switches to p's address space and floating-point state, runs it until it gives the hart
+// back, and returns to the kernel's. p->lock is held.
+static void run(struct cpu *c, struct proc *p) {
+  p->state = RUNNING;
+  c->proc = p;
+  csr_write(satp, MAKE_SATP(kva2pa(p->pagetable)));
+  sfence_vma_all();
+  if (p->fp_used) {
+    csr_set(sstatus, SSTATUS_FS_INITIAL);
+    fpu_load(&p->fp);
+    csr_clear(sstatus, SSTATUS_FS);
+    csr_set(sstatus, SSTATUS_FS_CLEAN);
+  } else {
+    csr_clear(sstatus, SSTATUS_FS);  // the first FP instruction traps (see usertrap)
+  }
+  swtch(&c->scheduler, &p->context);
+  if (p->fp_used && (csr_read(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY)
+    fpu_save(&p->fp);
+  csr_write(satp, kernel_satp);
+  sfence_vma_all();
+  c->proc = NULL;
+}
+
+// Each hart's scheduler: run runnable processes round robin; with none, sleep in wfi with
+// interrupts off (a pending interrupt still ends the wfi), then take the interrupt.
+void scheduler(void) {
+  struct cpu *c = mycpu();
+  uint64 me = 1UL << c->id;
+  c->proc = NULL;
+  for (;;) {
+    intr_off();
+    int ran = 0;
+    for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+      acquire(&p->lock);
+      if (p->state == RUNNABLE) {
+        run(c, p);
+        ran = 1;
+      }
+      release(&p->lock);
+    }
+    if (!ran) {
+      __atomic_fetch_or(&idle_harts, me, __ATOMIC_SEQ_CST);
+      __atomic_thread_fence(__ATOMIC_SEQ_CST);
+      if (!any_runnable())  // a wakeup between the scan and the line above sent no IPI
+        wfi();
+      __atomic_fetch_and(&idle_harts, ~me, __ATOMIC_ACQ_REL);
+    }
+    intr_on();  // take whatever interrupt is pending
+  }
+}
+
+// Gives the hart back to the scheduler. The caller holds p->lock (only) and has changed
+// p->state; intena belongs to this kernel thread, not to the hart, so it is carried across.
+void sched(void) {
+  struct proc *p = myproc();
+  struct cpu *c = mycpu();
+  if (!holding(&p->lock))
+    panic("sched: pid %d does not hold its lock", p->pid);
+  if (c->noff != 1)
+    panic("sched: pid %d holds %d locks", p->pid, c->noff);
+  if (p->state == RUNNING)
+    panic("sched: pid %d still RUNNING", p->pid);
+  if (intr_get())
+    panic("sched: interrupts enabled");
+  int intena = c->intena;
+  swtch(&p->context, &c->scheduler);
+  mycpu()->intena = intena;
+}
+
+void yield(void) {
+  struct proc *p = myproc();
+  acquire(&p->lock);
+  p->state = RUNNABLE;
+  sched();
+  release(&p->lock);
+}
+
+// Sets up the first process's world, once: partitions, file system, current directory, and
+// /init (with the init= boot argument's comma-separated words as its arguments).
+static void first_process_setup(struct proc *p) {
+  disk_read_partitions();
+  fsinit(ROOTDEV);
+  p->cwd = namei("/");
+  if (!p->cwd)
+    panic("first process: the file system has no root directory");
+  static char args[MAXPATH];
+  char *argv[MAXARG] = {"init"};
+  int argc = 1;
+  const char *init = bootarg("init");
+  if (init && *init) {
+    strlcpy(args, init, sizeof(args));
+    for (char *s = args; *s && argc < MAXARG - 1;) {
+      argv[argc++] = s;
+      while (*s && *s != ',')
+        s++;
+      if (*s)
+        *s++ = 0;
+    }
+  }
+  argv[argc] = NULL;
+  int r = kexec("/init", argv);
+  if (r < 0)
+    panic("first process: cannot run /init");
+  p->trapframe.a0 = r;
+}
+
+// Where a new process's kernel thread starts, still holding p->lock from the scheduler.
+static void forkret(void) {
+  static int first = 1;
+  struct proc *p = myproc();
+  release(&p->lock);
+  if (p == initproc && first) {
+    first = 0;
+    intr_on();  // the disk interrupts while we wait for it
+    first_process_setup(p);
+  }
+  usertrapret();
+}
+
+int either_copyout(int user_dst, uint64 dst, void *src, uint64 len) {
+  if (user_dst)
+    return copyout(myproc()->pagetable, dst, src, len);
+  memmove((void *)dst, src, len);
+  return 0;
+}
+
+int either_copyin(void *dst, int user_src, uint64 src, uint64 len) {
+  if (user_src)
+    return copyin(myproc()->pagetable, dst, src, len);
+  memmove(dst, (void *)src, len);
+  return 0;
+}
+
+// Lists every process on the console (Ctrl-P). No locks: it must work when things are stuck.
+void procdump(void) {
+  static const char *states[] = {
+    [UNUSED] = "unused", [USED] = "used", [SLEEPING] = "sleep",
+    [RUNNABLE] = "runble", [RUNNING] = "run", [ZOMBIE] = "zombie",
+  };
+  printf("\n");
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    if (p->state == UNUSED)
+      continue;
+    printf("%d %s %s\n", p->pid, states[p->state], p->name);
+  }
+}

@@ -1,0 +1,63 @@
+// System-call dispatch and argument fetching. The number is in a7, arguments in a0..a5, and
+// the result goes back in a0; an unknown number returns -1 with one line on the console.
+#include "proc/syscall.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "proc/proc.h"
+#include "vm/uaccess.h"
+
+int fetchaddr(uint64 addr, uint64 *ip) {
+  return copyin(myproc()->pagetable, ip, addr, sizeof(*ip));
+}
+
+int fetchstr(uint64 addr, char *buf, int max) {
+  if (copyinstr(myproc()->pagetable, buf, addr, max) < 0)
+    return -1;
+  return (int)strnlen(buf, max);
+}
+
+static uint64 argraw(int n) {
+  struct trapframe *tf = &myproc()->trapframe;
+  switch (n) {
+  case 0: return tf->a0;
+  case 1: return tf->a1;
+  case 2: return tf->a2;
+  case 3: return tf->a3;
+  case 4: return tf->a4;
+  case 5: return tf->a5;
+  }
+  panic("argraw: argument %d does not exist", n);
+}
+
+int argint(int n) { return (int)argraw(n); }
+uint64 argaddr(int n) { return argraw(n); }
+
+int argstr(int n, char *buf, int max) { return fetchstr(argaddr(n), buf, max); }
+
+uint64 sys_fork(void), sys_exit(void), sys_wait(void), sys_pipe(void), sys_read(void);
+uint64 sys_kill(void), sys_exec(void), sys_fstat(void), sys_chdir(void), sys_dup(void);
+uint64 sys_getpid(void), sys_sbrk(void), sys_sleep(void), sys_uptime(void), sys_open(void);
+uint64 sys_write(void), sys_mknod(void), sys_unlink(void), sys_link(void), sys_mkdir(void);
+uint64 sys_close(void), sys_poweroff(void);
+
+static uint64 (*const syscalls[])(void) = {
+  [SYS_fork] = sys_fork,     [SYS_exit] = sys_exit,       [SYS_wait] = sys_wait,
+  [SYS_pipe] = sys_pipe,     [SYS_read] = sys_read,       [SYS_kill] = sys_kill,
+  [SYS_exec] = sys_exec,     [SYS_fstat] = sys_fstat,     [SYS_chdir] = sys_chdir,
+  [SYS_dup] = sys_dup,       [SYS_getpid] = sys_getpid,   [SYS_sbrk] = sys_sbrk,
+  [SYS_sleep] = sys_sleep,   [SYS_uptime] = sys_uptime,   [SYS_open] = sys_open,
+  [SYS_write] = sys_write,   [SYS_mknod] = sys_mknod,     [SYS_unlink] = sys_unlink,
+  [SYS_link] = sys_link,     [SYS_mkdir] = sys_mkdir,     [SYS_close] = sys_close,
+  [SYS_poweroff] = sys_poweroff,
+};
+
+void syscall(void) {
+  struct proc *p = myproc();
+  uint64 num = p->trapframe.a7;
+  if (num < ARRAY_SIZE(syscalls) && syscalls[num]) {
+    p->trapframe.a0 = syscalls[num]();
+  } else {
+    printf("pid %d (%s): unknown system call %lu\n", p->pid, p->name, num);
+    p->trapframe.a0 = -1;
+  }
+}

@@ -1,0 +1,95 @@
+// Process system calls: fork, exit, wait, kill, getpid, sbrk, sleep, uptime, exec, poweroff;
+// and the clock that sleep and uptime count in.
+// Lock: tickslock guards ticks and is the channel lock of sleep().
+#include "arch/power.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+#include "proc/exec.h"
+#include "proc/proc.h"
+#include "proc/syscall.h"
+
+static struct spinlock tickslock = SPINLOCK_INIT("ticks");
+static uint64 ticks;  // guarded by tickslock
+
+// Called by cpus[0] on every timer tick.
+void clock_tick(void) {
+  acquire(&tickslock);
+  ticks++;
+  wakeup(&ticks);
+  release(&tickslock);
+}
+
+uint64 sys_fork(void) { return fork(); }
+
+uint64 sys_exit(void) { exit(argint(0)); }
+
+uint64 sys_wait(void) { return wait(argaddr(0)); }
+
+uint64 sys_kill(void) { return kill(argint(0)); }
+
+uint64 sys_getpid(void) { return myproc()->pid; }
+
+// sbrk(n): grow or shrink the heap by n bytes; returns the old break, or -1.
+uint64 sys_sbrk(void) {
+  int n = argint(0);
+  uint64 old = myproc()->sz;
+  if (growproc(n) < 0)
+    return -1;
+  return old;
+}
+
+// sleep(n): waits n ticks; -1 if killed meanwhile. A negative n sleeps not at all.
+uint64 sys_sleep(void) {
+  int n = argint(0);
+  acquire(&tickslock);
+  uint64 start = ticks;
+  while (n > 0 && ticks - start < (uint64)n) {
+    if (killed(myproc())) {
+      release(&tickslock);
+      return -1;
+    }
+    sleep(&ticks, &tickslock);
+  }
+  release(&tickslock);
+  return 0;
+}
+
+uint64 sys_uptime(void) {
+  acquire(&tickslock);
+  uint64 t = ticks;
+  release(&tickslock);
+  return t;
+}
+
+// exec(path, argv): argv strings are copied into kernel pages, one per argument.
+uint64 sys_exec(void) {
+  char path[MAXPATH];
+  char *argv[MAXARG + 1] = {0};
+  uint64 uargv = argaddr(1);
+  int ret = -1;
+  if (argstr(0, path, MAXPATH) < 0)
+    return -1;
+  for (int i = 0;; i++) {
+    uint64 uarg;
+    if (i > MAXARG || fetchaddr(uargv + i * sizeof(uint64), &uarg) < 0)
+      goto out;
+    if (uarg == 0)
+      break;
+    argv[i] = kpage_alloc();
+    if (!argv[i] || fetchstr(uarg, argv[i], PGSIZE) < 0)
+      goto out;
+  }
+  ret = kexec(path, argv);
+out:
+  for (int i = 0; i <= MAXARG && argv[i]; i++)
+    kpage_free(argv[i]);
+  return ret;
+}
+
+// poweroff(status): the grader's way to end a run; QEMU exits 0 for status 0, else 1.
+uint64 sys_poweroff(void) {
+  int status = argint(0);
+  printf("sloth: power off by pid %d (%s), status %d\n", myproc()->pid, myproc()->name, status);
+  power_off(status == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
