@@ -15,6 +15,7 @@ package_of() {
     sfdisk) echo fdisk ;;
     python3) echo python3 ;;
     cc) echo gcc ;;
+    stdio.h) echo libc6-dev ;;
     gdb-multiarch) echo gdb-multiarch ;;
     bear) echo bear ;;
     *) echo "$1" ;;
@@ -26,16 +27,19 @@ OPENSBI=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 have() {
   case $1 in
     fw_dynamic.bin) [ -f "$OPENSBI" ] ;;
+    stdio.h) [ -f /usr/include/stdio.h ] ;;
     sfdisk) command -v sfdisk >/dev/null 2>&1 || [ -x /usr/sbin/sfdisk ] || [ -x /sbin/sfdisk ] ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
 }
 
-tools="riscv64-unknown-elf-gcc qemu-system-riscv64 fw_dynamic.bin sfdisk python3 cc"
+# The host compiler builds mkfs and the unit tests (libc6-dev: its headers, which gcc only
+# recommends); gdb-multiarch is needed by make gdb and by the grader's gdb test.
+tools="riscv64-unknown-elf-gcc qemu-system-riscv64 fw_dynamic.bin sfdisk python3 cc stdio.h gdb-multiarch"
 
 if [ "${1:-}" = "--doctor" ]; then
   status=0
-  for t in $tools gdb-multiarch bear; do
+  for t in $tools bear; do
     if have "$t"; then
       case $t in
         riscv64-unknown-elf-gcc) v=$($t --version | head -n1) ;;
@@ -43,6 +47,7 @@ if [ "${1:-}" = "--doctor" ]; then
         fw_dynamic.bin) v="opensbi $(dpkg-query -W -f='${Version}' opensbi 2>/dev/null)" ;;
         gdb-multiarch) v=$($t --version | head -n1) ;;
         sfdisk) v=$(PATH=$PATH:/usr/sbin:/sbin sfdisk --version) ;;
+        stdio.h) v="libc6-dev $(dpkg-query -W -f='${Version}' libc6-dev 2>/dev/null)" ;;
         *) v=$($t --version 2>&1 | head -n1) ;;
       esac
       printf '  ok       %-24s %s\n' "$t" "$v"

@@ -193,7 +193,7 @@ check "fsck: the small image is clean" "$FSCK" "$WORK/small.img"
 # ---- The file system ----
 check "mkfs with files, nested directories and a 9 MiB file" "$MKFS" "$WORK/full.img" "${FILES[@]}"
 out=$("$FSCK" "$WORK/full.img" 2>&1) && st=0 || st=$?
-if [ $st -eq 0 ] && echo "$out" | grep -qx 'fsck: clean: 9 inodes, [0-9]* data blocks used'; then
+if [ $st -eq 0 ] && echo "$out" | grep -qx 'fsck: clean: 11 inodes, [0-9]* data blocks used'; then
   pass
 else
   fail "fsck on a fresh image: status $st: $out"
@@ -203,12 +203,12 @@ for f in "${FILES[@]}"; do
     bash -c "'$FSCK' --cat '${f%%=*}' '$WORK/full.img' | cmp - '${f#*=}'"
 done
 "$FSCK" --list "$WORK/full.img" >"$WORK/list.out" 2>&1 || true
-for line in "/ dir 64" "/README file $(stat -c %s "$0")" "/tests dir 48" \
-    "/tests/fork-wait file 12345" "/d1 dir 96" "/d1/small file 13" "/d1/d2/d3 dir 48" \
+for line in "/ dir 80" "/README file $(stat -c %s "$0")" "/tests dir 48" \
+    "/tests/fork-wait file 12345" "/d1 dir 96" "/d1/small file 13" "/d1/d2 dir 48" "/d1/d2/d3 dir 48" \
     "/d1/d2/d3/big file 9437184" "/d1/empty file 0" "/d1/abcdefghijklmn file 5000"; do
   if grep -qxF "$line" "$WORK/list.out"; then pass; else fail "fsck --list lacks '$line'"; fi
 done
-if [ "$(grep -c '^/' "$WORK/list.out")" -eq 10 ]; then pass; else fail "fsck --list: not 10 paths"; fi
+if [ "$(grep -c '^/' "$WORK/list.out")" -eq 11 ]; then pass; else fail "fsck --list: not 11 paths"; fi
 # xv6's convention: a directory has 1 + one per subdirectory; "." and ".." do not count.
 for pl in /:3 /d1:2 /d1/d2:2 /d1/d2/d3:1 /tests:1 /d1/d2/d3/big:1; do
   got=$(py nlink "$WORK/full.img" "${pl%%:*}" 2>&1 || true)
