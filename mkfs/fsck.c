@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,7 +40,8 @@ struct options {
 static int image_fd;
 static uint64 fs_offset;  // byte offset of the file-system partition in the image
 static struct superblock sb;
-static uint8 *fs;         // the file system's sb.size blocks, read into memory
+static uint8 *fs;         // the file system's sb.size blocks, mapped from the image
+static uint64 fs_map_bytes;
 static uint data_start;   // first data block: everything below is metadata
 
 // What the checks found.
@@ -172,6 +174,23 @@ static uint64 find_fs_partition(void) {
 
 // ---- Superblock and log ----
 
+// Maps the file system's sb.size blocks privately: fsck's changes to memory never reach the
+// image (--replay writes with pwrite), and only the blocks looked at are read.
+static void map_fs(void) {
+  uint64 page = (uint64)sysconf(_SC_PAGESIZE), skew = fs_offset % page;
+  fs_map_bytes = skew + (uint64)sb.size * BSIZE;
+  uint8 *p = mmap(NULL, fs_map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE, image_fd,
+                  (off_t)(fs_offset - skew));
+  if (p == MAP_FAILED)
+    fatal("cannot map the file system: %s", strerror(errno));
+  fs = p + skew;
+}
+
+static void unmap_fs(void) {
+  uint64 page = (uint64)sysconf(_SC_PAGESIZE);
+  munmap(fs - fs_offset % page, fs_map_bytes);
+}
+
 // Reads the superblock and checks that the regions follow one another inside the partition;
 // then reads the whole file system into memory.
 static void load_fs(uint64 part_blocks) {
@@ -190,8 +209,7 @@ static void load_fs(uint64 part_blocks) {
           "%u inodes at %u, bitmap at %u, data from %lu", sb.size, part_blocks, sb.logstart,
           sb.nlog, sb.ninodes, sb.inodestart, sb.bmapstart, first_data);
   data_start = (uint)first_data;
-  fs = zalloc((uint64)sb.size * BSIZE);
-  read_at(fs, (uint64)sb.size * BSIZE, fs_offset);
+  map_fs();
 }
 
 // Installs a committed transaction exactly as the kernel's recovery does: log block i+1 goes
@@ -602,7 +620,7 @@ int main(int argc, char **argv) {
   uint64 part_blocks = find_fs_partition();
   load_fs(part_blocks);
   if (check_log(o.replay)) {
-    free(fs);
+    unmap_fs();
     load_fs(part_blocks);  // the transaction may have rewritten the superblock
   }
   if (o.cat)

@@ -211,7 +211,7 @@ done
 if [ "$(grep -c '^/' "$WORK/list.out")" -eq 11 ]; then pass; else fail "fsck --list: not 11 paths"; fi
 # xv6's convention: a directory has 1 + one per subdirectory; "." and ".." do not count.
 for pl in /:3 /d1:2 /d1/d2:2 /d1/d2/d3:1 /tests:1 /d1/d2/d3/big:1; do
-  got=$(py nlink "$WORK/full.img" "${pl%%:*}" 2>&1 || true)
+  got=$(py nlink "$WORK/full.img" "${pl%%:*}" 2>"$WORK/py.err" || true)
   if [ "$got" = "${pl#*:}" ]; then pass; else fail "nlink of ${pl%%:*} is $got, expected ${pl#*:}"; fi
 done
 check "mkfs again with the same files" "$MKFS" "$WORK/again.img" "${FILES[@]}"
