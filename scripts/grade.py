@@ -108,21 +108,19 @@ def run_crash_test(opts, test):
     writer = KernelRun(test.name + "-write", test.write_args, image, test)
     qemu = subprocess.Popen(qemu_command(opts, writer), stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    seen, killed = b"", False
+    seen = b""
     deadline = time.time() + test.timeout
-    while time.time() < deadline:
+    while time.time() < deadline and test.kill_after.encode() not in seen:
         chunk = qemu.stdout.read1(4096)
         if not chunk:
             break
         seen += chunk
-        if test.kill_after.encode() in seen:
-            time.sleep(test.kill_delay)
-            qemu.kill()
-            killed = True
-            break
+    if test.kill_after.encode() in seen:
+        time.sleep(test.kill_delay)
     qemu.kill()
     seen += qemu.communicate()[0] or b""
-    reason = "" if killed else "the writer never printed %r" % test.kill_after
+    reason = "" if test.kill_after.encode() in seen else \
+        "the writer never printed %r" % test.kill_after
     text = "=== first boot (killed) ===\n" + seen.decode("utf-8", "replace")
     if not reason:
         checker = KernelRun(test.name + "-check", test.check_args, image, test)

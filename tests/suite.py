@@ -96,6 +96,9 @@ def kalloc_test(name, mem):
     ], reject=[r"kalloc: page .* handed out"])
 
 
+CRASH_CHECK_LINES = [r"crash-check: \d+ complete files, \d+ temporaries removed",
+                     r"crash-check: ok"]
+
 TESTS = [
     UnitTest("unit-fdt", ["{build}/unit/test_fdt", "{build}/unit/dtb"],
              expect=[r"test_fdt: \d+ checks passed"]),
@@ -143,6 +146,8 @@ TESTS = [
         r"test smp: passed",
     ]),
     # Processes, system calls and the file system: user programs under tests/ on the disk.
+    UnitTest("unit-mkfs", ["tests/unit/test_mkfs.sh", "{build}/mkfs/mkfs", "{build}/mkfs/fsck",
+                           "{build}/unit/mkfs"], expect=[r"test_mkfs: \d+ checks passed"]),
     UserTest("fork-wait"),
     UserTest("kill"),
     UserTest("pipe"),
@@ -156,6 +161,20 @@ TESTS = [
     UserTest("sbrk-oom", weight=2),
     UserTest("badptr"),
     UserTest("sh-pipeline"),
+    # A crash in the middle of file-system writes leaves a consistent file system: QEMU
+    # killed at some moment after 6 files of each writer were committed, and a crash right
+    # after a commit point (logcrash=N), which only the log's recovery can repair.
+    CrashTest("crash-kill", write_args="init=/tests/crash-write",
+              check_args="init=/tests/crash-check,6", kill_after="crash-write: fb5 done",
+              kill_delay=0.25, timeout=120, weight=2, expect=CRASH_CHECK_LINES),
+    CrashTest("crash-commit", write_args="init=/tests/crash-write logcrash=25",
+              check_args="init=/tests/crash-check,0", kill_after="log: simulated crash",
+              timeout=120, weight=2,
+              expect=[r"log: recovering a committed transaction of \d+ blocks"] + CRASH_CHECK_LINES),
+    CrashTest("crash-commit-2", write_args="init=/tests/crash-write logcrash=30",
+              check_args="init=/tests/crash-check,0", kill_after="log: simulated crash",
+              timeout=120, weight=2,
+              expect=[r"log: recovering a committed transaction of \d+ blocks"] + CRASH_CHECK_LINES),
     # The make qemu-gdb / make gdb workflow: symbols, a stop at boot_main, sloth's helpers.
     GdbTest("gdb-boot", cpus=2, commands=[
         "print $pc == boot_main", "break ktest_run", "continue", "harts", "ptwalk ktest_run",

@@ -1,9 +1,11 @@
-// cat: copies each file named (or standard input) to standard output.
+// cat: copies each named file (or standard input, when none is named) to standard output.
+// A file that cannot be opened or read is reported and skipped; the exit status is then 1.
 #include "user.h"
 
 static char buf[4096];
 
-static int copy(int fd, const char *name) {
+// Copies fd to standard output; 0 on success, -1 (reported) on a read or write error.
+static int copy_out(int fd, const char *name) {
   int n;
   while ((n = read(fd, buf, sizeof(buf))) > 0) {
     if (write(1, buf, n) != n) {
@@ -20,7 +22,7 @@ static int copy(int fd, const char *name) {
 
 int main(int argc, char **argv) {
   if (argc < 2)
-    return copy(0, "stdin") < 0;
+    return copy_out(0, "standard input") < 0;
   int status = 0;
   for (int i = 1; i < argc; i++) {
     int fd = open(argv[i], O_RDONLY);
@@ -29,7 +31,7 @@ int main(int argc, char **argv) {
       status = 1;
       continue;
     }
-    if (copy(fd, argv[i]) < 0)
+    if (copy_out(fd, argv[i]) < 0)
       status = 1;
     close(fd);
   }

@@ -1,20 +1,28 @@
-// echo: prints its arguments separated by spaces, then a newline, in one write.
+// echo: prints its arguments separated by single spaces and followed by a newline, in one
+// write() so that the line arrives whole even when another process writes to the same place.
 #include "user.h"
 
 int main(int argc, char **argv) {
-  static char line[4096];
-  int n = 0;
-  for (int i = 1; i < argc; i++) {
-    int len = strlen(argv[i]);
-    if (n + len + 2 > (int)sizeof(line)) {
-      fprintf(2, "echo: arguments too long\n");
-      return 1;
-    }
-    memmove(line + n, argv[i], len);
-    n += len;
-    line[n++] = i + 1 < argc ? ' ' : '\n';
+  uint total = 1;  // the newline
+  for (int i = 1; i < argc; i++)
+    total += strlen(argv[i]) + 1;
+  char *line = malloc(total);
+  if (!line) {
+    fprintf(2, "echo: out of memory\n");
+    return 1;
   }
-  if (argc == 1)
-    line[n++] = '\n';
-  return write(1, line, n) == n ? 0 : 1;
+  uint len = 0;
+  for (int i = 1; i < argc; i++) {
+    if (i > 1)
+      line[len++] = ' ';
+    uint n = strlen(argv[i]);
+    memcpy(line + len, argv[i], n);
+    len += n;
+  }
+  line[len++] = '\n';
+  if (write(1, line, len) != (int)len) {
+    fprintf(2, "echo: write error\n");
+    return 1;
+  }
+  return 0;
 }

@@ -1,51 +1,83 @@
-// init: the first process. Opens the console as descriptors 0, 1 and 2. Given a command (the
-// kernel passes the words of the boot argument init=, e.g. init=/tests/pipe), runs it, reaps
-// every orphan meanwhile, and powers the machine off with status 0 if the command succeeded,
-// 1 otherwise. With no command, runs the shell forever, restarting it when it exits.
+// init: the first user process, which the kernel starts as /init. It gives itself the console
+// as descriptors 0, 1 and 2 and then has two modes:
+//  - with arguments (from the boot argument init=, e.g. init=/tests/pipe): runs that command,
+//    reaping orphans meanwhile, and powers the machine off with status 0 if the command
+//    exited with 0, else 1. This is how the grader runs one test per boot.
+//  - without: runs /sh forever, starting a new one whenever it exits.
 #include "user.h"
 
 #define CONSOLE_MAJOR 1
 
+// Opens the console as descriptors 0, 1 and 2, creating its device node on a fresh disk.
 static void open_console(void) {
-  if (open("console", O_RDWR) < 0) {
-    mknod("console", CONSOLE_MAJOR, 0);
-    if (open("console", O_RDWR) < 0)
-      exit(1);  // no console: nothing to say it on
-  }
-  dup(0);
-  dup(0);
+  int fd = open("console", O_RDWR);
+  if (fd < 0 && mknod("console", CONSOLE_MAJOR, 0) == 0)
+    fd = open("console", O_RDWR);
+  if (fd != 0)
+    exit(1);  // nowhere to say so: init must inherit no descriptors
+  if (dup(fd) != 1 || dup(fd) != 2)
+    exit(1);
 }
 
-// Starts argv[0] and waits until that child exits, reaping orphans on the way; its status.
-static int run(char **argv) {
+// Starts argv[0] in a child; returns its pid, or -1 if fork fails.
+static int start(char **argv) {
   int pid = fork();
-  if (pid < 0) {
-    fprintf(2, "init: fork failed\n");
-    return -1;
-  }
   if (pid == 0) {
     exec(argv[0], argv);
     fprintf(2, "init: exec %s failed\n", argv[0]);
     exit(127);
   }
+  if (pid < 0)
+    fprintf(2, "init: cannot fork to run %s\n", argv[0]);
+  return pid;
+}
+
+// Reaps children until `pid` exits and returns its status. Orphaned processes are handed to
+// init when their parent exits, so the other children collected here are those.
+static int reap_until(int pid) {
   for (;;) {
-    int status, got = wait(&status);
+    int status = 0;
+    int got = wait(&status);
     if (got == pid)
       return status;
-    if (got < 0)
-      return -1;  // cannot happen: the child is ours until we reap it
+    if (got < 0) {
+      fprintf(2, "init: lost child %d\n", pid);
+      return -1;
+    }
+  }
+}
+
+static void run_command(char **argv) {
+  int pid = start(argv);
+  int status = pid < 0 ? -1 : reap_until(pid);
+  if (status != 0 && status != 127)
+    fprintf(2, "init: %s exited with status %d\n", argv[0], status);
+  poweroff(status == 0 ? 0 : 1);
+  fprintf(2, "init: poweroff failed\n");
+  for (;;)
+    sleep(1000);
+}
+
+static void run_shell_forever(void) {
+  char *argv[] = {"/sh", 0};
+  for (;;) {
+    printf("init: starting sh\n");
+    int pid = start(argv);
+    if (pid < 0) {
+      sleep(10);
+      continue;
+    }
+    if (reap_until(pid) == 127) {
+      fprintf(2, "init: no shell to run, powering off\n");
+      poweroff(1);
+    }
   }
 }
 
 int main(int argc, char **argv) {
   open_console();
-  if (argc > 1) {
-    int status = run(argv + 1);
-    poweroff(status == 0 ? 0 : 1);
-  }
-  char *sh[] = {"sh", 0};
-  for (;;) {
-    printf("init: starting sh\n");
-    run(sh);
-  }
+  if (argc > 1)
+    run_command(argv + 1);
+  run_shell_forever();
+  return 0;
 }

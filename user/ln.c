@@ -1,4 +1,4 @@
-// ln: gives file OLD the second name NEW.
+// ln: makes a second name (a hard link) for an existing file.
 #include "user.h"
 
 int main(int argc, char **argv) {
@@ -7,7 +7,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (link(argv[1], argv[2]) < 0) {
-    fprintf(2, "ln: cannot link %s to %s\n", argv[2], argv[1]);
+    fprintf(2, "ln: cannot link %s as %s\n", argv[1], argv[2]);
     return 1;
   }
   return 0;

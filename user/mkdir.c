@@ -1,4 +1,4 @@
-// mkdir: creates the directories named.
+// mkdir: creates each named directory; one that cannot be created is reported (status 1).
 #include "user.h"
 
 int main(int argc, char **argv) {

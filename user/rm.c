@@ -1,4 +1,5 @@
-// rm: removes the files (or empty directories) named.
+// rm: removes each named file (or empty directory); one that cannot be removed is reported
+// (status 1).
 #include "user.h"
 
 int main(int argc, char **argv) {

@@ -1,43 +1,59 @@
-// wc: counts lines, words and bytes of each file named (or standard input).
+// wc: counts lines, words and bytes of each named file (or of standard input) and prints
+// them as "lines words bytes name", with a total line when there are several files.
 #include "user.h"
+
+struct counts {
+  int lines, words, bytes;
+};
 
 static char buf[4096];
 
-static int count(int fd, const char *name) {
-  int lines = 0, words = 0, bytes = 0, in_word = 0, n;
+// Adds the counts of everything readable from fd to c; -1 on a read error.
+static int count(int fd, struct counts *c) {
+  int in_word = 0, n;
   while ((n = read(fd, buf, sizeof(buf))) > 0) {
-    bytes += n;
+    c->bytes += n;
     for (int i = 0; i < n; i++) {
-      if (buf[i] == '\n')
-        lines++;
-      int space = strchr(" \r\t\n\v", buf[i]) != 0;
-      if (!space && !in_word)
-        words++;
-      in_word = !space;
+      char ch = buf[i];
+      int blank = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' ||
+                  ch == '\f';
+      c->lines += ch == '\n';
+      c->words += !blank && !in_word;
+      in_word = !blank;
     }
   }
-  if (n < 0) {
-    fprintf(2, "wc: %s: read error\n", name);
-    return -1;
-  }
-  printf("%d %d %d %s\n", lines, words, bytes, name);
-  return 0;
+  return n < 0 ? -1 : 0;
+}
+
+static void report(const struct counts *c, const char *name) {
+  printf("%d %d %d%s%s\n", c->lines, c->words, c->bytes, *name ? " " : "", name);
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2)
-    return count(0, "") < 0;
+  struct counts total = {0, 0, 0};
+  if (argc < 2) {
+    if (count(0, &total) < 0) {
+      fprintf(2, "wc: read error\n");
+      return 1;
+    }
+    report(&total, "");
+    return 0;
+  }
   int status = 0;
   for (int i = 1; i < argc; i++) {
+    struct counts c = {0, 0, 0};
     int fd = open(argv[i], O_RDONLY);
-    if (fd < 0) {
-      fprintf(2, "wc: cannot open %s\n", argv[i]);
+    if (fd < 0 || count(fd, &c) < 0) {
+      fprintf(2, "wc: cannot read %s\n", argv[i]);
       status = 1;
-      continue;
+    } else {
+      report(&c, argv[i]);
+      total.lines += c.lines, total.words += c.words, total.bytes += c.bytes;
     }
-    if (count(fd, argv[i]) < 0)
-      status = 1;
-    close(fd);
+    if (fd >= 0)
+      close(fd);
   }
+  if (argc > 2)
+    report(&total, "total");
   return status;
 }

@@ -12,6 +12,8 @@
 // Lock rules: log.lock guards every field of log; committing is set while one process writes
 // the transaction, which it does without the lock (nobody else changes lh while committing).
 #include "fs/fs.h"
+#include "arch/power.h"
+#include "lib/bootargs.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -25,7 +27,21 @@ static struct {
   int committing;    // a commit is writing the log; begin_op waits
   struct logheader lh;  // the transaction being built: home blocks of the logged blocks
   uint8 *head_page;  // the header block as written to disk (not in the buffer cache)
+  int64 crash_at;    // boot argument logcrash=N: power off in the N-th commit (crash test)
+  int64 commits;     // transactions committed since boot (written by the committer only)
 } log;
+
+// For the crash test: with logcrash=N, the N-th commit stops the machine in the middle of
+// installing (after the commit point, with half of the blocks at home), the moment that only
+// recovery can repair. bufs are the transaction's n locked buffers.
+static void maybe_simulate_crash(struct buf **bufs, int n) {
+  if (++log.commits != log.crash_at)
+    return;
+  bwrite_many(bufs, NULL, n / 2);
+  printf("log: simulated crash in commit %ld: %d of %d blocks installed\n", log.commits,
+         n / 2, n);
+  power_off(EXIT_SUCCESS);
+}
 
 // Writes the in-memory header to disk; with lh.n > 0 this commits the transaction.
 static void write_head(void) {
@@ -66,6 +82,7 @@ void initlog(uint dev, struct superblock *sb) {
   initlock(&log.lock, "log");
   log.dev = dev;
   log.start = sb->logstart;
+  log.crash_at = bootarg_int("logcrash", 0);
   log.head_page = kpage_zalloc();
   if (!log.head_page)
     panic("initlog: no memory for the log header");
@@ -101,6 +118,7 @@ static void commit(void) {
   }
   bwrite_many(bufs, slots, n);  // 1. the log's copy
   write_head();                 // 2. the commit point
+  maybe_simulate_crash(bufs, n);
   bwrite_many(bufs, NULL, n);   // 3. installed at home
   for (int i = 0; i < n; i++) {
     bunpin(bufs[i]);

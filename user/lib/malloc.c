@@ -1,81 +1,100 @@
-// malloc and free: a first-fit list of free blocks sorted by address, with neighbours
-// coalesced on free; the heap grows with sbrk in steps of at least 64 KiB. Every block starts
-// with a 16-byte header, so user memory is 16-byte aligned (the RISC-V ABI's alignment).
+// malloc and free for user programs. Every chunk of heap, used or free, starts with a 16-byte
+// header holding its size, so the memory handed out is 16-byte aligned like the RISC-V stack.
+// Free chunks sit on one list sorted by address: malloc takes the first that is big enough
+// (carving what it needs off its end), free puts a chunk back in order and merges it with
+// free neighbours that touch it. When nothing fits, the heap grows with sbrk.
 #include "user.h"
 
-struct block {
-  uint64 size;         // bytes of the whole block, header included (a multiple of 16)
-  struct block *next;  // next free block by address (free blocks only)
+struct chunk {
+  uint64 size;         // bytes, header included; a multiple of 16
+  struct chunk *next;  // next free chunk by address (meaningful only while free)
 };
 
-#define HEADER sizeof(struct block)
-#define GROW_MIN (64 * 1024)
+#define HEADER_BYTES sizeof(struct chunk)
+#define MIN_CHUNK (2 * HEADER_BYTES)  // a header and 16 bytes of room
+#define GROW_BYTES (64 * 1024)        // least the heap grows by, to keep sbrk calls rare
 
-static struct block *free_list;  // sorted by address
+static struct chunk *free_chunks;  // sorted by address
 
-// Puts block b on the free list, merging it with the free blocks it touches.
-static void insert_free(struct block *b) {
-  struct block *prev = 0, *next = free_list;
-  while (next && next < b) {
-    prev = next;
-    next = next->next;
+static int touches(struct chunk *a, struct chunk *b) {
+  return (char *)a + a->size == (char *)b;
+}
+
+// Puts c on the free list in address order and merges it with the neighbours it touches.
+// A chunk that overlaps one already free is a double free (or a wild pointer): fatal.
+static void release(struct chunk *c) {
+  struct chunk *before = 0, *after = free_chunks;
+  while (after && after < c) {
+    before = after;
+    after = after->next;
   }
-  b->next = next;
-  if (prev)
-    prev->next = b;
-  else
-    free_list = b;
-  if (next && (char *)b + b->size == (char *)next) {
-    b->size += next->size;
-    b->next = next->next;
+  if ((before && (char *)before + before->size > (char *)c) ||
+      (after && (char *)c + c->size > (char *)after)) {
+    fprintf(2, "free: %p is not an allocated block\n", (void *)((char *)c + HEADER_BYTES));
+    exit(1);
   }
-  if (prev && (char *)prev + prev->size == (char *)b) {
-    prev->size += b->size;
-    prev->next = b->next;
+  c->next = after;
+  if (after && touches(c, after)) {
+    c->size += after->size;
+    c->next = after->next;
+  }
+  if (before && touches(before, c)) {
+    before->size += c->size;
+    before->next = c->next;
+  } else if (before) {
+    before->next = c;
+  } else {
+    free_chunks = c;
   }
 }
 
-static int grow(uint64 size) {
-  uint64 n = size < GROW_MIN ? GROW_MIN : size;
-  if (n > 0x7FFFFFFF)
+// Extends the heap by at least `bytes` and frees the new space; -1 if sbrk refuses.
+static int grow_heap(uint64 bytes) {
+  if (bytes < GROW_BYTES)
+    bytes = GROW_BYTES;
+  uint64 misalign = (uint64)sbrk(0) % 16;  // someone else may have moved the break
+  uint64 total = bytes + (misalign ? 16 - misalign : 0);
+  if (total > 0x7fffffff)
     return -1;
-  uint64 misalign = (uint64)sbrk(0) % 16;  // the break need not be aligned at first
-  if (misalign && sbrk(16 - misalign) == (char *)-1)
+  char *start = sbrk((int)total);
+  if (start == (char *)-1)
     return -1;
-  char *p = sbrk((int)n);
-  if (p == (char *)-1)
-    return -1;
-  struct block *b = (struct block *)p;
-  b->size = n;
-  insert_free(b);
+  struct chunk *c = (struct chunk *)(start + (total - bytes));
+  c->size = bytes;
+  release(c);
+  return 0;
+}
+
+// Takes `need` bytes from the first free chunk that holds them; 0 if none does.
+static struct chunk *take_first_fit(uint64 need) {
+  for (struct chunk **link = &free_chunks; *link; link = &(*link)->next) {
+    struct chunk *c = *link;
+    if (c->size < need)
+      continue;
+    if (c->size - need < MIN_CHUNK) {  // too little left to be worth a chunk: take it all
+      *link = c->next;
+      return c;
+    }
+    c->size -= need;  // the front stays free, in place; the end is handed out
+    struct chunk *used = (struct chunk *)((char *)c + c->size);
+    used->size = need;
+    return used;
+  }
   return 0;
 }
 
 void *malloc(uint n) {
-  uint64 size = ((uint64)n + HEADER + 15) & ~15ull;
-  for (int tries = 0; tries < 2; tries++) {
-    for (struct block **link = &free_list; *link; link = &(*link)->next) {
-      struct block *b = *link;
-      if (b->size < size)
-        continue;
-      if (b->size - size >= 2 * HEADER) {  // split: the tail stays free
-        struct block *rest = (struct block *)((char *)b + size);
-        rest->size = b->size - size;
-        rest->next = b->next;
-        *link = rest;
-        b->size = size;
-      } else {
-        *link = b->next;
-      }
-      return (char *)b + HEADER;
-    }
-    if (grow(size) < 0)
+  uint64 need = ((uint64)n + HEADER_BYTES + 15) & ~(uint64)15;
+  struct chunk *c = take_first_fit(need);
+  if (c == 0) {
+    if (grow_heap(need) < 0)
       return 0;
+    c = take_first_fit(need);
   }
-  return 0;
+  return c ? (char *)c + HEADER_BYTES : 0;
 }
 
 void free(void *p) {
   if (p)
-    insert_free((struct block *)((char *)p - HEADER));
+    release((struct chunk *)((char *)p - HEADER_BYTES));
 }

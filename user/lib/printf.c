@@ -1,145 +1,219 @@
-// printf, fprintf and snprintf over one formatter. Output goes to a sink: a 512-byte buffer
-// flushed to a file descriptor when full and at the end (printf, fprintf), or the caller's
-// buffer, truncated (snprintf).
+// Formatted output for user programs: printf, fprintf and snprintf share one formatter that
+// appends characters to an output buffer. For printf/fprintf the buffer lives on the stack and
+// goes out in one write() at the end (or one per 512 bytes for longer output), so lines from
+// processes printing at the same time do not mix character by character; for snprintf it is
+// the caller's array, and what does not fit is counted but dropped.
 #include <stdarg.h>
 
 #include "user.h"
 
-struct sink {
-  int fd;      // flush to this descriptor, or -1 for snprintf
-  char *buf;
-  int cap;     // bytes buf holds (for snprintf, one is kept for the NUL)
-  int len;     // bytes in buf
-  int total;   // bytes produced so far
+#define PRINT_BUFFER 512
+
+struct outbuf {
+  char *data;
+  int size;    // capacity of data
+  int used;    // characters in data
+  int fd;      // where a full buffer is written, or -1 to drop the excess (snprintf)
+  int length;  // characters produced by the whole call, dropped ones included
 };
 
-static void put(struct sink *s, char c) {
-  s->total++;
-  if (s->len == s->cap) {
-    if (s->fd < 0)
-      return;  // snprintf: truncated
-    write(s->fd, s->buf, s->len);
-    s->len = 0;
+// One conversion: %[flags][width][.precision][length]conv.
+struct spec {
+  int left;       // '-': pad on the right
+  int zero;       // '0': pad numbers with zeros after the sign
+  int width;      // minimum field width
+  int precision;  // -1 if none: minimum digits, or maximum characters of a string
+  int longs;      // number of 'l' (or 'z') modifiers
+  char conv;
+};
+
+static void out_char(struct outbuf *o, char c) {
+  o->length++;
+  if (o->used == o->size) {
+    if (o->fd < 0)
+      return;
+    write(o->fd, o->data, o->used);
+    o->used = 0;
   }
-  s->buf[s->len++] = c;
+  o->data[o->used++] = c;
 }
 
-// Puts the digits of v in base (10 or 16) with the sign, padded to width.
-static void put_number(struct sink *s, uint64 v, int base, int negative, int width, char pad,
-                       int left) {
+static void out_repeat(struct outbuf *o, char c, int n) {
+  for (; n > 0; n--)
+    out_char(o, c);
+}
+
+static void out_chars(struct outbuf *o, const char *s, int n) {
+  for (int i = 0; i < n; i++)
+    out_char(o, s[i]);
+}
+
+// Writes prefix and body as one field of the spec's width.
+static void out_field(struct outbuf *o, const struct spec *sp, const char *prefix,
+                      int zeros, const char *body, int body_len) {
+  int prefix_len = strlen(prefix);
+  int gap = sp->width - prefix_len - zeros - body_len;
+  if (!sp->left && !sp->zero)
+    out_repeat(o, ' ', gap);
+  out_chars(o, prefix, prefix_len);
+  if (!sp->left && sp->zero)
+    out_repeat(o, '0', gap);
+  out_repeat(o, '0', zeros);
+  out_chars(o, body, body_len);
+  if (sp->left)
+    out_repeat(o, ' ', gap);
+}
+
+static void out_number(struct outbuf *o, const struct spec *sp, uint64 value, int negative) {
+  const char *digit_set = sp->conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+  int base = sp->conv == 'x' || sp->conv == 'X' || sp->conv == 'p' ? 16 : 10;
   char digits[24];
-  int n = 0;
+  int n = sizeof(digits);
   do {
-    digits[n++] = "0123456789abcdef"[v % base];
-    v /= base;
-  } while (v);
-  int len = n + negative;
-  if (negative && pad == '0')
-    put(s, '-');
-  for (; !left && width > len; width--)
-    put(s, pad);
-  if (negative && pad != '0')
-    put(s, '-');
-  while (n > 0)
-    put(s, digits[--n]);
-  for (; left && width > len; width--)
-    put(s, ' ');
+    digits[--n] = digit_set[value % base];
+    value /= base;
+  } while (value != 0);
+  int len = sizeof(digits) - n;
+  int zeros = sp->precision > len ? sp->precision - len : 0;
+  const char *prefix = negative ? "-" : sp->conv == 'p' ? "0x" : "";
+  out_field(o, sp, prefix, zeros, digits + n, len);
 }
 
-static void put_string(struct sink *s, const char *str, int width, int left) {
-  if (!str)
-    str = "(null)";
-  int len = strlen(str);
-  for (; !left && width > len; width--)
-    put(s, ' ');
-  while (*str)
-    put(s, *str++);
-  for (; left && width > len; width--)
-    put(s, ' ');
+static void out_string(struct outbuf *o, const struct spec *sp, const char *s) {
+  if (s == 0)
+    s = "(null)";
+  int len = 0;
+  while (s[len] && (sp->precision < 0 || len < sp->precision))
+    len++;
+  struct spec text = *sp;
+  text.zero = 0;
+  out_field(o, &text, "", 0, s, len);
 }
 
-// Fetches an integer argument of the given length (0 int, 1 long, 2 long long).
-static uint64 int_arg(va_list *ap, int longs, int is_signed, int *negative) {
+// Reads "%...conv" starting after the '%'; returns a pointer to the conversion character.
+// A '*' width or precision takes an int argument, as in C.
+static const char *parse_spec(const char *f, struct spec *sp, va_list *ap) {
+  *sp = (struct spec){.precision = -1};
+  for (;; f++) {
+    if (*f == '-')
+      sp->left = 1;
+    else if (*f == '0')
+      sp->zero = 1;
+    else
+      break;
+  }
+  if (*f == '*') {
+    sp->width = va_arg(*ap, int);
+    f++;
+  }
+  for (; *f >= '0' && *f <= '9'; f++)
+    sp->width = sp->width * 10 + (*f - '0');
+  if (*f == '.') {
+    sp->precision = 0;
+    if (*++f == '*') {
+      sp->precision = va_arg(*ap, int);
+      f++;
+    }
+    for (; *f >= '0' && *f <= '9'; f++)
+      sp->precision = sp->precision * 10 + (*f - '0');
+  }
+  for (; *f == 'l' || *f == 'z' || *f == 'h'; f++)
+    sp->longs += *f != 'h';
+  if (sp->width < 0) {  // a negative '*' width means '-' as in C
+    sp->left = 1;
+    sp->width = -sp->width;
+  }
+  sp->conv = *f;
+  return f;
+}
+
+// Fetches an integer argument of the spec's size; returns its magnitude and sign.
+static uint64 int_argument(const struct spec *sp, va_list *ap, int *negative) {
+  int is_signed = sp->conv == 'd' || sp->conv == 'i';
   int64 v;
-  if (longs > 0)
-    v = va_arg(*ap, long);
+  if (sp->longs > 0)
+    v = va_arg(*ap, int64);
   else if (is_signed)
     v = va_arg(*ap, int);
   else
     v = va_arg(*ap, uint);
   *negative = is_signed && v < 0;
-  return *negative ? -(uint64)v : (uint64)v;
+  return *negative ? 0 - (uint64)v : (uint64)v;
 }
 
-static void format(struct sink *s, const char *fmt, va_list ap) {
-  for (; *fmt; fmt++) {
-    if (*fmt != '%') {
-      put(s, *fmt);
-      continue;
-    }
-    int left = 0, width = 0, longs = 0, negative;
-    char pad = ' ';
-    for (fmt++; *fmt == '-' || *fmt == '0'; fmt++)
-      *fmt == '-' ? (left = 1) : (pad = '0');
-    for (; *fmt >= '0' && *fmt <= '9'; fmt++)
-      width = width * 10 + (*fmt - '0');
-    for (; *fmt == 'l'; fmt++)
-      longs++;
-    if (left)
-      pad = ' ';
-    switch (*fmt) {
-    case 'd': case 'i': {
-      uint64 v = int_arg(&ap, longs, 1, &negative);
-      put_number(s, v, 10, negative, width, pad, left);
-      break;
-    }
-    case 'u': put_number(s, int_arg(&ap, longs, 0, &negative), 10, 0, width, pad, left); break;
-    case 'x': put_number(s, int_arg(&ap, longs, 0, &negative), 16, 0, width, pad, left); break;
-    case 'p':
-      put(s, '0');
-      put(s, 'x');
-      put_number(s, (uint64)va_arg(ap, void *), 16, 0, 16, '0', 0);
-      break;
-    case 's': put_string(s, va_arg(ap, const char *), width, left); break;
-    case 'c': put(s, (char)va_arg(ap, int)); break;
-    case '%': put(s, '%'); break;
-    case 0: return;
-    default: put(s, '%'); put(s, *fmt); break;  // unknown: printed as written
-    }
+static void convert(struct outbuf *o, struct spec *sp, va_list *ap) {
+  int negative = 0;
+  switch (sp->conv) {
+  case 'd': case 'i': case 'u': case 'x': case 'X': {
+    uint64 v = int_argument(sp, ap, &negative);
+    out_number(o, sp, v, negative);
+    break;
+  }
+  case 'p':
+    sp->precision = 16;
+    out_number(o, sp, (uint64)va_arg(*ap, void *), 0);
+    break;
+  case 's':
+    out_string(o, sp, va_arg(*ap, const char *));
+    break;
+  case 'c': {
+    char c = (char)va_arg(*ap, int);
+    sp->zero = 0;
+    out_field(o, sp, "", 0, &c, 1);
+    break;
+  }
+  case '%':
+    out_char(o, '%');
+    break;
+  default:  // unknown: shown as written, so the mistake is visible
+    out_char(o, '%');
+    out_char(o, sp->conv);
   }
 }
 
-static void vfprintf(int fd, const char *fmt, va_list ap) {
-  char buf[512];
-  struct sink s = {fd, buf, sizeof(buf), 0, 0};
-  format(&s, fmt, ap);
-  if (s.len > 0)
-    write(fd, buf, s.len);
+static void format(struct outbuf *o, const char *fmt, va_list *ap) {
+  for (const char *f = fmt; *f; f++) {
+    if (*f != '%') {
+      out_char(o, *f);
+      continue;
+    }
+    struct spec sp;
+    f = parse_spec(f + 1, &sp, ap);
+    if (sp.conv == 0)
+      return;  // a lone '%' at the end
+    convert(o, &sp, ap);
+  }
+}
+
+static void print_to(int fd, const char *fmt, va_list *ap) {
+  char data[PRINT_BUFFER];
+  struct outbuf o = {.data = data, .size = sizeof(data), .fd = fd};
+  format(&o, fmt, ap);
+  if (o.used > 0)
+    write(fd, data, o.used);
 }
 
 void printf(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vfprintf(1, fmt, ap);
+  print_to(1, fmt, &ap);
   va_end(ap);
 }
 
 void fprintf(int fd, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vfprintf(fd, fmt, ap);
+  print_to(fd, fmt, &ap);
   va_end(ap);
 }
 
-// Like C's snprintf: writes at most size-1 characters and a NUL; returns the length the whole
-// output would have had.
 int snprintf(char *buf, int size, const char *fmt, ...) {
   va_list ap;
-  struct sink s = {-1, buf, size > 0 ? size - 1 : 0, 0, 0};
+  struct outbuf o = {.data = buf, .size = size > 0 ? size - 1 : 0, .fd = -1};
   va_start(ap, fmt);
-  format(&s, fmt, ap);
+  format(&o, fmt, &ap);
   va_end(ap);
   if (size > 0)
-    buf[s.len] = 0;
-  return s.total;
+    buf[o.used] = 0;
+  return o.length;
 }

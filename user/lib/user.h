@@ -1,5 +1,7 @@
-// The user library: sloth's system calls (the xv6-riscv ABI, so xv6 user programs compile
-// unchanged, then sloth's own from 22) and a small C library: strings, printf, malloc.
+// The one header of sloth's user library: types, the system calls (stubs in usys.S) and the
+// small C library (string.c, ulib.c, printf.c, malloc.c). The classic part keeps xv6-riscv's
+// names and signatures, so xv6 user programs compile against it unchanged; sloth's own calls
+// follow. Included by every program under user/ and tests/. No locks: one thread per process.
 #pragma once
 
 typedef unsigned char uchar;
@@ -11,28 +13,34 @@ typedef unsigned int uint32;
 typedef unsigned long uint64;
 typedef long int64;
 
+#ifndef NULL
 #define NULL ((void *)0)
+#endif
 
+// What fstat and stat report about a file.
 struct stat {
-  int dev;     // file-system device
+  int dev;     // device of the file system holding the file
   uint ino;    // inode number
   short type;  // T_DIR, T_FILE or T_DEVICE
-  short nlink; // directory entries naming the file
-  uint64 size; // bytes
+  short nlink; // number of directory entries naming it
+  uint64 size; // size in bytes
 };
+
 #define T_DIR 1
 #define T_FILE 2
 #define T_DEVICE 3
 
+// open() flags.
 #define O_RDONLY 0x000
 #define O_WRONLY 0x001
 #define O_RDWR 0x002
 #define O_CREATE 0x200
 #define O_TRUNC 0x400
 
-#define PROT_READ 1
-#define PROT_WRITE 2
-#define PROT_EXEC 4
+// mmap() protections and flags (the Linux values).
+#define PROT_READ 0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
 #define MAP_FIXED 0x10
@@ -40,7 +48,7 @@ struct stat {
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MAP_FAILED ((void *)-1)
 
-// System calls (usys.S).
+// System calls, numbered as in kernel/proc/syscall.h. Each returns -1 on failure.
 int fork(void);
 int exit(int status) __attribute__((noreturn));
 int wait(int *status);
@@ -50,26 +58,26 @@ int read(int fd, void *buf, int n);
 int close(int fd);
 int kill(int pid);
 int exec(const char *path, char **argv);
-int open(const char *path, int omode);
+int open(const char *path, int flags);
 int mknod(const char *path, short major, short minor);
 int unlink(const char *path);
 int fstat(int fd, struct stat *st);
-int link(const char *old, const char *new);
+int link(const char *oldpath, const char *newpath);
 int mkdir(const char *path);
 int chdir(const char *path);
 int dup(int fd);
 int getpid(void);
-char *sbrk(int n);
+char *sbrk(int increment);
 int sleep(int ticks);
 int uptime(void);
-void *mmap(void *addr, uint64 length, int prot, int flags, int fd, uint64 offset);
-int munmap(void *addr, uint64 length);
-// vmstat (24) comes with the supplemental page table.
-int mincore(void *addr, uint64 length, uchar *vec);
+void *mmap(void *addr, uint64 len, int prot, int flags, int fd, uint64 off);
+int munmap(void *addr, uint64 len);
+// vmstat (24) is declared here once the VM counters exist.
+int mincore(void *addr, uint64 len, uchar *vec);
+// Powers the machine off; QEMU exits with 0 when status is 0, else 1. Returns only on failure.
 int poweroff(int status);
 
-// ulib.c
-int stat(const char *path, struct stat *st);
+// string.c: the C functions of the same names (word-at-a-time where it pays).
 char *strcpy(char *dst, const char *src);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, uint n);
@@ -79,16 +87,21 @@ void *memset(void *dst, int c, uint n);
 void *memmove(void *dst, const void *src, int n);
 void *memcpy(void *dst, const void *src, uint n);
 int memcmp(const void *a, const void *b, uint n);
-char *gets(char *buf, int max);
+
+// ulib.c
+int stat(const char *path, struct stat *st);
+char *gets(char *buf, int max);  // one line (newline kept) from fd 0; "" at end of input
 int atoi(const char *s);
 
-// printf.c: %d %i %u %x %p %s %c %%, the l and ll modifiers, a width, the 0 and - flags.
-// Each call writes its whole output with as few write() calls as it can (one when it fits in
-// 512 bytes), so lines from processes printing at once stay whole.
+// printf.c: conversions %d %i %u %x %p %s %c %%, length modifiers l and ll, a field width,
+// the flags '-' and '0'. printf and fprintf format into a buffer and write it with one
+// write() when it fits (512 bytes), so lines printed by concurrent processes stay whole.
+// snprintf stores at most size-1 characters and a NUL, and returns the untruncated length.
 void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int snprintf(char *buf, int size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-// malloc.c
+// malloc.c: 16-byte-aligned blocks from a heap grown with sbrk; malloc returns 0 when the
+// heap cannot grow.
 void *malloc(uint n);
 void free(void *p);

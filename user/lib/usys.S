@@ -1,10 +1,16 @@
-# System-call stubs: the number goes in a7, the arguments are already in a0..a5 (the C
-# calling convention puts them there), ecall traps to the kernel, the result comes back in a0.
-#include "proc/syscall.h"  // kernel/proc/syscall.h: the one list of numbers
+# System-call stubs for user programs. The C calling convention has already put the
+# arguments in a0..a5; a stub loads the call's number into a7 and traps with ecall, and the
+# kernel leaves the result in a0, which is also where C expects a return value. The numbers
+# come from the kernel's own list (kernel/proc/syscall.h, made assembler-safe for this file).
+#include "proc/syscall.h"
 
-.macro syscall name, number
-  .global \name
+# STUB name, number: defines the function `name` for system call `number`. The numbers are
+# C macros, which the preprocessor expands before the assembler sees the macro call.
+.macro STUB name, number
+  .text
+  .globl \name
   .type \name, @function
+  .p2align 2
 \name:
   li a7, \number
   ecall
@@ -12,29 +18,29 @@
   .size \name, . - \name
 .endm
 
-syscall fork, SYS_fork
-syscall exit, SYS_exit
-syscall wait, SYS_wait
-syscall pipe, SYS_pipe
-syscall read, SYS_read
-syscall kill, SYS_kill
-syscall exec, SYS_exec
-syscall fstat, SYS_fstat
-syscall chdir, SYS_chdir
-syscall dup, SYS_dup
-syscall getpid, SYS_getpid
-syscall sbrk, SYS_sbrk
-syscall sleep, SYS_sleep
-syscall uptime, SYS_uptime
-syscall open, SYS_open
-syscall write, SYS_write
-syscall mknod, SYS_mknod
-syscall unlink, SYS_unlink
-syscall link, SYS_link
-syscall mkdir, SYS_mkdir
-syscall close, SYS_close
-syscall mmap, SYS_mmap
-syscall munmap, SYS_munmap
-syscall vmstat, SYS_vmstat
-syscall mincore, SYS_mincore
-syscall poweroff, SYS_poweroff
+STUB fork, SYS_fork
+STUB exit, SYS_exit
+STUB wait, SYS_wait
+STUB pipe, SYS_pipe
+STUB read, SYS_read
+STUB kill, SYS_kill
+STUB exec, SYS_exec
+STUB fstat, SYS_fstat
+STUB chdir, SYS_chdir
+STUB dup, SYS_dup
+STUB getpid, SYS_getpid
+STUB sbrk, SYS_sbrk
+STUB sleep, SYS_sleep
+STUB uptime, SYS_uptime
+STUB open, SYS_open
+STUB write, SYS_write
+STUB mknod, SYS_mknod
+STUB unlink, SYS_unlink
+STUB link, SYS_link
+STUB mkdir, SYS_mkdir
+STUB close, SYS_close
+STUB mmap, SYS_mmap
+STUB munmap, SYS_munmap
+# vmstat (24) gets its stub together with its declaration in user.h.
+STUB mincore, SYS_mincore
+STUB poweroff, SYS_poweroff
