@@ -145,7 +145,13 @@ $(BUILD)/unit/dtb/virt-%.dtb: | setup
 		-nographic </dev/null >/dev/null 2>&1
 unit: $(UNIT_TESTS) $(DTBS) $(MKFS) $(FSCK)
 
-grade: $(KERNEL) $(BUILD)/grade.img unit
+# For the gpt-corrupt test: one byte changed in each GPT header (primary and backup).
+$(BUILD)/gpt-corrupt.img: $(BUILD)/grade.img
+	$(Q)cp $< $@
+	$(Q)$(PYTHON) -c 'import os,sys; f=open(sys.argv[1],"r+b"); n=os.path.getsize(sys.argv[1]); \
+		[(f.seek(o), f.write(b"\xff")) for o in (512 + 20, n - 512 + 20)]' $@
+
+grade: $(KERNEL) $(BUILD)/grade.img $(BUILD)/gpt-corrupt.img unit
 	@$(PYTHON) scripts/grade.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) $(TESTS)
 
 compile_commands.json: | setup

@@ -42,7 +42,8 @@ def qemu_command(opts, test):
         # negotiate VIRTIO_BLK_F_FLUSH, so QEMU would make every write durable on the host
         # (an fdatasync each, about half of every request's time); a test image needs no
         # host durability, and a killed QEMU's writes are in the host's page cache anyway.
-        image = test.disk if isinstance(test.disk, str) else os.path.join(opts.build, "grade.img")
+        image = (test.disk.format(build=opts.build) if isinstance(test.disk, str)
+                 else os.path.join(opts.build, "grade.img"))
         cmd += ["-drive", "file=%s,if=none,format=raw,id=disk0,cache=unsafe%s"
                 % (image, ",snapshot=on" if test.disk is True else ""),
                 "-device", "virtio-blk-device,drive=disk0"]

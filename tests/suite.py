@@ -161,6 +161,10 @@ TESTS = [
     UserTest("sbrk-oom", weight=2),
     UserTest("badptr"),
     UserTest("sh-pipeline"),
+    # A disk whose primary and backup GPT headers are both corrupt: a clear panic at boot.
+    KernelTest("gpt-corrupt", args="", disk="{build}/gpt-corrupt.img", status=PANIC_EXIT, expect=[
+        r"panic: gpt: primary table \(LBA 1\): header CRC mismatch .*; backup table \(LBA \d+\): header CRC mismatch .*",
+    ]),
     # A crash in the middle of file-system writes leaves a consistent file system: QEMU
     # killed at some moment after 6 files of each writer were committed, and a crash right
     # after a commit point (logcrash=N), which only the log's recovery can repair.

@@ -27,7 +27,11 @@ fail() { failed=$((failed + 1)); echo "test_mkfs: FAIL: $*"; }
 check() {
   local what=$1
   shift
-  if "$@" >"$WORK/check.out" 2>&1; then pass; else fail "$what ($(head -c 300 "$WORK/check.out"))"; fi
+  if "$@" >"$WORK/check.out" 2>&1; then
+    pass
+  else
+    fail "$what ($(head -c 300 "$WORK/check.out"))"
+  fi
 }
 
 # A helper that reads and damages images on its own (it does not trust mkfs or fsck): finds
@@ -200,18 +204,25 @@ else
   fail "fsck on a fresh image: status $st: $out"
 fi
 for f in "${FILES[@]}"; do
-  check "fsck --cat ${f%%=*} gives the file's bytes" \
-    bash -c "'$FSCK' --cat '${f%%=*}' '$WORK/full.img' | cmp - '${f#*=}'"
+  "$FSCK" --cat "${f%%=*}" "$WORK/full.img" >"$WORK/cat.out" 2>"$WORK/cat.err" || true
+  check "fsck --cat ${f%%=*} gives the file's bytes ($(head -c 200 "$WORK/cat.err"))" \
+    cmp "$WORK/cat.out" "${f#*=}"
 done
 "$FSCK" --list "$WORK/full.img" >"$WORK/list.out" 2>&1 || true
 for line in "/ dir 80" "/README file $(stat -c %s "$0")" "/tests dir 48" \
-    "/tests/fork-wait file 12345" "/d1 dir 96" "/d1/small file 13" "/d1/d2 dir 48" "/d1/d2/d3 dir 48" \
-    "/d1/d2/d3/big file 9437184" "/d1/empty file 0" "/d1/abcdefghijklmn file 5000"; do
+    "/tests/fork-wait file 12345" "/d1 dir 96" "/d1/small file 13" "/d1/d2 dir 48" \
+    "/d1/d2/d3 dir 48" "/d1/d2/d3/big file 9437184" "/d1/empty file 0" \
+    "/d1/abcdefghijklmn file 5000"; do
   if grep -qxF "$line" "$WORK/list.out"; then pass; else fail "fsck --list lacks '$line'"; fi
 done
-if [ "$(grep -c '^/' "$WORK/list.out")" -eq 11 ]; then pass; else fail "fsck --list: not 11 paths"; fi
+if [ "$(grep -c '^/' "$WORK/list.out")" -eq 11 ]; then
+  pass
+else
+  fail "fsck --list: not 11 paths: $(cat "$WORK/list.out")"
+fi
 # xv6's convention: a directory has 1 + one per subdirectory; "." and ".." do not count.
-py nlinks "$WORK/full.img" / /d1 /d1/d2 /d1/d2/d3 /tests /d1/d2/d3/big >"$WORK/nlink.out" 2>&1 || true
+py nlinks "$WORK/full.img" / /d1 /d1/d2 /d1/d2/d3 /tests /d1/d2/d3/big >"$WORK/nlink.out" 2>&1 ||
+  true
 for want in /:3 /d1:2 /d1/d2:2 /d1/d2/d3:1 /tests:1 /d1/d2/d3/big:1; do
   if grep -qxF "$want" "$WORK/nlink.out"; then
     pass
