@@ -54,14 +54,19 @@ static uint32 *nnames;       // directory entries naming the inode ("." and ".."
 static uint32 *nsubdirs;     // subdirectories of a directory (their ".." names it)
 static uint8 *reached;       // found by the walk from the root
 
+static void say(const char *fmt, va_list ap) {
+  fputs("fsck: ", report);
+  vfprintf(report, fmt, ap);
+  fputc('\n', report);
+}
+
+// Counts a problem and prints it on one line (only the first MAX_SHOWN are printed).
 static void problem(const char *fmt, ...) {
   if (++nproblems > MAX_SHOWN)
     return;
   va_list ap;
   va_start(ap, fmt);
-  fputs("fsck: ", report);
-  vfprintf(report, fmt, ap);
-  fputc('\n', report);
+  say(fmt, ap);
   va_end(ap);
 }
 
@@ -77,9 +82,7 @@ static void finish_failed(void) {
 static void fatal(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  fputs("fsck: ", report);
-  vfprintf(report, fmt, ap);
-  fputc('\n', report);
+  say(fmt, ap);
   va_end(ap);
   nproblems++;
   finish_failed();
@@ -192,7 +195,7 @@ static void unmap_fs(void) {
 }
 
 // Reads the superblock and checks that the regions follow one another inside the partition;
-// then reads the whole file system into memory.
+// then maps the whole file system.
 static void load_fs(uint64 part_blocks) {
   uint8 buf[BSIZE];
   read_at(buf, BSIZE, fs_offset + BSIZE);

@@ -128,6 +128,13 @@ TESTS = [
         r"  #\d 0x[0-9a-f]{16} ktest_kfault\+0x[0-9a-f]+  \(caller of a leaf function\)",
         r"  #\d 0x[0-9a-f]{16} ktest_run\+0x[0-9a-f]+",
     ]),
+    KernelTest("kfault-printf", cpus=2, status=PANIC_EXIT, expect=[
+        r"kernel trap on hart \d+: load page fault at pc 0x[0-9a-f]+, address 0xffffffd000001000",
+        r"panic: unexpected load page fault in the kernel",
+        r"  #\d 0x[0-9a-f]{16} \w+\+0x[0-9a-f]+  <- trap",
+        r"  #\d 0x[0-9a-f]{16} vprintf\+0x[0-9a-f]+",
+        r"  #\d 0x[0-9a-f]{16} ktest_kfault_printf\+0x[0-9a-f]+",
+    ]),
     KernelTest("kstack-overflow", status=PANIC_EXIT, expect=[
         r"panic: kernel stack overflow: sp 0xffffffe0[0-9a-f]+ below its stack, pc 0x[0-9a-f]+ recurse\+0x[0-9a-f]+, .*",
         r"  #0 0x[0-9a-f]{16} recurse\+0x[0-9a-f]+",

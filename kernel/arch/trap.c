@@ -110,6 +110,13 @@ static int trap_interrupt(uint64 scause) {
   }
 }
 
+static void report_kernel_trap(const void *arg) {
+  const struct trapframe *tf = arg;
+  printf("\nkernel trap on hart %d: %s at pc %p, address %p\n", cpuid(),
+         trap_cause_name(tf->cause), (void *)tf->epc, (void *)tf->tval);
+  trap_dump(tf);
+}
+
 // Called by kernelvec for every trap taken in supervisor mode.
 void kerneltrap(struct trapframe *tf) {
   if ((tf->status & SSTATUS_SPP) == 0)
@@ -122,10 +129,8 @@ void kerneltrap(struct trapframe *tf) {
       yield();
     return;
   }
-  printf("\nkernel trap on hart %d: %s at pc %p, address %p\n", cpuid(),
-         trap_cause_name(tf->cause), (void *)tf->epc, (void *)tf->tval);
-  trap_dump(tf);
-  panic("unexpected %s in the kernel", trap_cause_name(tf->cause));
+  // The trap may have hit inside a printf that holds the console lock: report it from panic.
+  panic_with(report_kernel_trap, tf, "unexpected %s in the kernel", trap_cause_name(tf->cause));
 }
 
 // kernelvec found sp in a kernel stack's guard half; we run on the hart's panic stack.

@@ -9,8 +9,10 @@
 
 static volatile int panic_hart = -1;
 
-static void vpanic(uint64 fp, const char *fmt, va_list ap) __attribute__((noreturn));
-static void vpanic(uint64 fp, const char *fmt, va_list ap) {
+static void vpanic(uint64 fp, void (*report)(const void *), const void *arg, const char *fmt,
+                   va_list ap) __attribute__((noreturn));
+static void vpanic(uint64 fp, void (*report)(const void *), const void *arg, const char *fmt,
+                   va_list ap) {
   intr_off();
   int me = cpuid();
   int expected = -1;
@@ -23,6 +25,8 @@ static void vpanic(uint64 fp, const char *fmt, va_list ap) {
   }
   panicking = 1;
   smp_stop_others();
+  if (report)
+    report(arg);
   printf("\npanic: ");
   vprintf(fmt, ap);
   printf("\n  on hart %d (hart id %lu)\n", me, mycpu()->hartid);
@@ -33,11 +37,17 @@ static void vpanic(uint64 fp, const char *fmt, va_list ap) {
 void panic(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vpanic(r_fp(), fmt, ap);
+  vpanic(r_fp(), NULL, NULL, fmt, ap);
 }
 
 void panic_from(uint64 fp, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vpanic(fp, fmt, ap);
+  vpanic(fp, NULL, NULL, fmt, ap);
+}
+
+void panic_with(void (*report)(const void *arg), const void *arg, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vpanic(r_fp(), report, arg, fmt, ap);
 }

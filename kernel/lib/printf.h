@@ -15,6 +15,10 @@ int vsnprintf(char *buf, unsigned long size, const char *fmt, va_list ap);
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 // The same, with the backtrace starting at frame pointer fp instead of the caller's.
 void panic_from(uint64 fp, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+// Like panic, but first calls report(arg) to print more, once the other harts are stopped and
+// printf no longer locks (so a fault inside a printf can still be reported).
+void panic_with(void (*report)(const void *arg), const void *arg, const char *fmt, ...)
+  __attribute__((noreturn, format(printf, 3, 4)));
 
 // Set once a panic has started: printf then no longer takes the console lock.
 extern volatile int panicking;

@@ -13,6 +13,7 @@ static const struct {
   {"kalloc", ktest_kalloc},
   {"panic", ktest_panic},
   {"kfault", ktest_kfault},
+  {"kfault-printf", ktest_kfault_printf},
   {"kstack-overflow", ktest_kstack_overflow},
   {"lock-recursive", ktest_lock_recursive},
 };

@@ -10,5 +10,6 @@ int ktest_smp(void);
 int ktest_kalloc(void);
 int ktest_panic(void);
 int ktest_kfault(void);
+int ktest_kfault_printf(void);
 int ktest_kstack_overflow(void);
 int ktest_lock_recursive(void);

@@ -1,5 +1,5 @@
 // Deliberate kernel bugs, each of which must end in a clear panic (the grader checks the
-// lines and exit status 3): a load from an unmapped kernel address, a runaway recursion that
+// lines and exit status 3): a load from an unmapped kernel address (also inside printf), a runaway recursion that
 // overflows the kernel stack, and a spinlock acquired twice by the same hart.
 #include "test/ktest.h"
 #include "arch/spinlock.h"
@@ -12,6 +12,14 @@ __attribute__((noinline)) static uint64 load_from(volatile uint64 *p) { return *
 int ktest_kfault(void) {
   printf("kfault: loading from %p\n", (void *)UNMAPPED_KERNEL_ADDRESS);
   load_from((volatile uint64 *)UNMAPPED_KERNEL_ADDRESS);
+  return -1;  // not reached
+}
+
+// A fault inside printf, with the console lock held: the report must name the fault (the
+// trap handler prints through panic, which takes no lock), not a recursive acquisition.
+int ktest_kfault_printf(void) {
+  printf("kfault-printf: printing a string at %p\n", (void *)UNMAPPED_KERNEL_ADDRESS);
+  printf("%s\n", (const char *)UNMAPPED_KERNEL_ADDRESS);
   return -1;  // not reached
 }
 

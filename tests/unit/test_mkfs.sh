@@ -198,15 +198,14 @@ check "fsck: the small image is clean" "$FSCK" "$WORK/small.img"
 # ---- The file system ----
 check "mkfs with files, nested directories and a 9 MiB file" "$MKFS" "$WORK/full.img" "${FILES[@]}"
 out=$("$FSCK" "$WORK/full.img" 2>&1) && st=0 || st=$?
-if [ $st -eq 0 ] && echo "$out" | grep -qx 'fsck: clean: 11 inodes, [0-9]* data blocks used'; then
+if [ "$st" -eq 0 ] && echo "$out" | grep -qx 'fsck: clean: 11 inodes, [0-9]* data blocks used'; then
   pass
 else
   fail "fsck on a fresh image: status $st: $out"
 fi
 for f in "${FILES[@]}"; do
-  "$FSCK" --cat "${f%%=*}" "$WORK/full.img" >"$WORK/cat.out" 2>"$WORK/cat.err" || true
-  check "fsck --cat ${f%%=*} gives the file's bytes ($(head -c 200 "$WORK/cat.err"))" \
-    cmp "$WORK/cat.out" "${f#*=}"
+  "$FSCK" --cat "${f%%=*}" "$WORK/full.img" >"$WORK/cat.out" || true
+  check "fsck --cat ${f%%=*} gives the file's bytes" cmp "$WORK/cat.out" "${f#*=}"
 done
 "$FSCK" --list "$WORK/full.img" >"$WORK/list.out" 2>&1 || true
 for line in "/ dir 80" "/README file $(stat -c %s "$0")" "/tests dir 48" \
@@ -261,13 +260,13 @@ expect_problem gpt 'primary GPT unusable.*header CRC mismatch' gpt-crc
 expect_problem log 'log holds a committed transaction \(run with --replay\)' log /d1/small
 cp --sparse=always "$WORK/bad-log.img" "$WORK/replay.img"
 out=$("$FSCK" --replay "$WORK/replay.img" 2>&1) && st=0 || st=$?
-if [ $st -eq 0 ] && echo "$out" | grep -q 'replayed a committed transaction of 1 blocks'; then
+if [ "$st" -eq 0 ] && echo "$out" | grep -q 'replayed a committed transaction of 1 blocks'; then
   pass
 else
   fail "fsck --replay: status $st: $out"
 fi
-check "after --replay the home block holds the logged data" \
-  bash -c "'$FSCK' --cat /d1/small '$WORK/replay.img' | grep -qx LLLLLLLLLLLLL"
+"$FSCK" --cat /d1/small "$WORK/replay.img" >"$WORK/cat.out" || true
+check "after --replay the home block holds the logged data" grep -qx LLLLLLLLLLLLL "$WORK/cat.out"
 check "after --replay the log is empty" "$FSCK" "$WORK/replay.img"
 
 # ---- mkfs refuses bad input, leaving no image behind ----
@@ -279,7 +278,7 @@ expect_refusal() {
   local out st=0
   out=$("$MKFS" "$@" "$img" "${FILES[@]:0:1}" "${REFUSE_FILES[@]}" 2>&1) || st=$?
   if [ $st -ne 0 ] && echo "$out" | grep -qE "$regex" && [ ! -e "$img" ] &&
-     [ -z "$(ls "$WORK" | grep '\.tmp\.')" ]; then
+     ! compgen -G "$img.tmp.*" >/dev/null; then
     pass
   else
     fail "mkfs $name: status $st, expected failure saying /$regex/ and no image: $out"
