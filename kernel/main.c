@@ -22,6 +22,7 @@
 #include "proc/proc.h"
 #include "lib/bootargs.h"
 #include "lib/printf.h"
+#include "vm/vm.h"
 #include "mm/mm.h"
 #include "test/ktest.h"
 
@@ -140,6 +141,7 @@ static void boot_continue(void) {
   fileinit();
   if (virtio_blk_init() < 0)
     printf("sloth: no virtio block device: the first process will not find a file system\n");
+  vm_init();
   const char *test = bootarg("test");
   if (!test)
     userinit();  // kernel tests run alone

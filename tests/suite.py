@@ -165,7 +165,8 @@ TESTS = [
     UserTest("manyfiles", timeout=180, weight=3),
     UserTest("dirent-reuse"),
     UserTest("concurrent-fs", timeout=180, weight=3),
-    UserTest("sbrk-oom", weight=2),
+    # Strict accounting: sbrk fails up front once the frames are promised.
+    UserTest("sbrk-oom", args="init=/tests/sbrk-oom overcommit=never", weight=2),
     UserTest("badptr"),
     UserTest("sh-pipeline"),
     # A disk whose primary and backup GPT headers are both corrupt: a clear panic at boot.

@@ -8,7 +8,7 @@
 
 UARCH := -march=rv64gc -mabi=lp64d -mcmodel=medany
 UCFLAGS := $(UARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-common \
-	-fno-builtin -fno-stack-protector -fno-pie -fno-omit-frame-pointer -Iuser/lib -MMD -MP
+	-fno-builtin -fno-stack-protector -fno-pie -fno-omit-frame-pointer -Iuser/lib -iquote kernel -MMD -MP
 # usys.S takes the system-call numbers from the kernel's header.
 UASFLAGS := $(UARCH) -g -Iuser/lib -Ikernel -MMD -MP
 ULDFLAGS := $(UARCH) -nostdlib -static -no-pie -Wl,--build-id=none -T user/user.ld

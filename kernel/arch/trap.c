@@ -164,10 +164,19 @@ static int first_fp_use(struct proc *p) {
   return 1;
 }
 
-// A page fault from user mode. Memory is mapped eagerly, so any fault is the program's bug.
+// A page fault from user mode: the supplemental page table decides (vm_try_handle_fault).
 static void user_page_fault(struct proc *p, struct trapframe *tf) {
-  kill_for_fault(p, tf, tf->tval < USER_TOP ? "no such mapping or no permission"
-                                             : "kernel address");
+  enum vm_access access = tf->cause == EXC_STORE_PAGE_FAULT  ? ACCESS_WRITE
+                          : tf->cause == EXC_INST_PAGE_FAULT ? ACCESS_EXEC
+                                                              : ACCESS_READ;
+  VM_COUNT(faults);
+  vm_event(EV_FAULT, p->pid, tf->tval, tf->cause);
+  enum vm_fault r = vm_try_handle_fault(&p->spt, tf->tval, access, tf->sp);
+  if (r == VM_RESOLVED)
+    return;
+  VM_COUNT(faults_bad);
+  vm_event(EV_KILL, p->pid, tf->tval, r);
+  kill_for_fault(p, tf, vm_fault_reason(r, access));
 }
 
 // Called by uservec for every trap from user mode, on the process's kernel stack.
@@ -186,7 +195,7 @@ void usertrap(struct trapframe *tf) {
     syscall();
   } else if (tf->cause == EXC_INST_PAGE_FAULT || tf->cause == EXC_LOAD_PAGE_FAULT ||
              tf->cause == EXC_STORE_PAGE_FAULT) {
-    intr_on();
+    intr_on();  // a file page's claim waits for the disk
     user_page_fault(p, tf);
   } else if (!(tf->cause == EXC_ILLEGAL_INST && first_fp_use(p))) {
     kill_for_fault(p, tf, NULL);

@@ -57,6 +57,11 @@ void fileclose(struct file *f) {
   if (copy.type == FD_PIPE) {
     pipeclose(copy.pipe, copy.writable);
   } else if (copy.type == FD_INODE || copy.type == FD_DEVICE) {
+    if (copy.writable && copy.type == FD_INODE) {
+      ilock(copy.ip);
+      copy.ip->writers--;
+      iunlock(copy.ip);
+    }
     begin_op();
     iput(copy.ip);
     end_op();
@@ -80,24 +85,58 @@ static struct devsw *device_of(struct file *f) {
   return &devsw[f->major];
 }
 
-// Reads up to n bytes into user address addr; returns the count or -1.
-int fileread(struct file *f, uint64 addr, int n) {
-  if (!f->readable || n < 0)
-    return -1;
-  if (f->type == FD_PIPE)
-    return piperead(f->pipe, addr, n);
+// Inode and device reads and writes copy to and from user memory while holding locks (an
+// inode's sleeplock, a buffer, the console's spinlock). Claiming a page there could need the
+// very inode being read (a program reading its own file into its own lazy data), or sleep
+// under a spinlock, so the user buffer is claimed and pinned first, a chunk at a time.
+#define PIN_CHUNK (16 * PGSIZE)
+
+static int read_pinned(struct file *f, uint64 addr, int n) {
   if (f->type == FD_DEVICE) {
     struct devsw *dev = device_of(f);
     return dev && dev->read ? dev->read(1, addr, n) : -1;
   }
-  if (f->type != FD_INODE)
-    panic("fileread: file %p has type %d", f, f->type);
   ilock(f->ip);
   int r = readi(f->ip, 1, addr, f->off, n);
   if (r > 0)
     f->off += r;
   iunlock(f->ip);
   return r;
+}
+
+// Runs op over [addr, addr+n) in pinned chunks; stops at a short transfer. A buffer that is
+// not entirely valid is refused (-1) before anything moves. Returns the total, or -1.
+static int by_pinned_chunks(struct file *f, uint64 addr, int n, enum vm_access access,
+                            int (*op)(struct file *, uint64, int)) {
+  struct proc *p = myproc();
+  struct supplemental_page_table *spt = &p->spt;
+  if (!vm_check_user_range(spt, addr, n, access, p->trapframe.sp))
+    return -1;
+  int done = 0;
+  while (done < n) {
+    uint64 want = MIN((uint64)(n - done), PIN_CHUNK - (addr + done) % PGSIZE);
+    uint64 pinned = vm_pin_user_range(spt, addr + done, want, access);
+    int r = pinned ? op(f, addr + done, (int)pinned) : -1;
+    if (pinned)
+      vm_unpin_user_range(spt, addr + done, pinned);
+    if (r < 0)
+      return done > 0 ? done : -1;
+    done += r;
+    if ((uint64)r < want)
+      break;
+  }
+  return done;
+}
+
+// Reads up to n bytes into user address addr; returns the count or -1.
+int fileread(struct file *f, uint64 addr, int n) {
+  if (!f->readable || n < 0)
+    return -1;
+  if (f->type == FD_PIPE)
+    return piperead(f->pipe, addr, n);
+  if (f->type != FD_INODE && f->type != FD_DEVICE)
+    panic("fileread: file %p has type %d", f, f->type);
+  return by_pinned_chunks(f, addr, n, ACCESS_WRITE, read_pinned);
 }
 
 // The most bytes one transaction writes: an unaligned chunk of this size touches
@@ -125,17 +164,21 @@ static int write_inode_file(struct file *f, uint64 addr, int n) {
   return done;
 }
 
+static int write_pinned(struct file *f, uint64 addr, int n) {
+  if (f->type == FD_DEVICE) {
+    struct devsw *dev = device_of(f);
+    return dev && dev->write ? dev->write(1, addr, n) : -1;
+  }
+  return write_inode_file(f, addr, n);
+}
+
 // Writes n bytes from user address addr; returns the count or -1.
 int filewrite(struct file *f, uint64 addr, int n) {
   if (!f->writable || n < 0)
     return -1;
   if (f->type == FD_PIPE)
     return pipewrite(f->pipe, addr, n);
-  if (f->type == FD_DEVICE) {
-    struct devsw *dev = device_of(f);
-    return dev && dev->write ? dev->write(1, addr, n) : -1;
-  }
-  if (f->type != FD_INODE)
+  if (f->type != FD_INODE && f->type != FD_DEVICE)
     panic("filewrite: file %p has type %d", f, f->type);
-  return write_inode_file(f, addr, n);
+  return by_pinned_chunks(f, addr, n, ACCESS_READ, write_pinned);
 }

@@ -23,6 +23,8 @@ struct inode {
   int ref;               // guarded by the inode table's spinlock
   struct sleeplock lock; // protects everything below
   int valid;             // read from disk?
+  int writers;           // open files that may write it (exec refuses such a file)
+  int deny_write;        // running programs mapping it (open for writing is refused)
   int16 type;            // copy of the disk inode
   int16 major;
   int16 minor;

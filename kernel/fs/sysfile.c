@@ -248,7 +248,10 @@ uint64 sys_open(void) {
   struct file *f = NULL;
   int fd = -1;
   int bad_device = ip->type == T_DEVICE && (ip->major < 0 || ip->major >= NDEV);
-  if (bad_device || !(f = filealloc()) || (fd = fdalloc(f)) < 0) {
+  int writing = (omode & (O_WRONLY | O_RDWR | O_TRUNC)) != 0;
+  // A running program's file cannot be written (Linux says ETXTBSY).
+  int busy = writing && ip->type == T_FILE && ip->deny_write > 0;
+  if (bad_device || busy || !(f = filealloc()) || (fd = fdalloc(f)) < 0) {
     if (f)
       fileclose(f);
     iunlockput(ip);
@@ -261,6 +264,8 @@ uint64 sys_open(void) {
   f->off = 0;
   f->readable = !(omode & O_WRONLY);
   f->writable = (omode & O_WRONLY) || (omode & O_RDWR);
+  if (f->writable && f->type == FD_INODE)
+    ip->writers++;  // guarded by ip->lock; fileclose takes it back
   if ((omode & O_TRUNC) && ip->type == T_FILE)
     itrunc(ip);
   iunlock(ip);
@@ -320,7 +325,7 @@ uint64 sys_pipe(void) {
   int fds[2] = {fdalloc(rf), -1};
   if (fds[0] >= 0)
     fds[1] = fdalloc(wf);
-  if (fds[1] < 0 || copyout(p->pagetable, fdarray, fds, sizeof(fds)) < 0) {
+  if (fds[1] < 0 || copyout(&p->spt, fdarray, fds, sizeof(fds)) < 0) {
     if (fds[0] >= 0)
       p->ofile[fds[0]] = NULL;
     if (fds[1] >= 0)

@@ -6,6 +6,7 @@
 #include "arch/cpu.h"
 #include "arch/smp.h"
 #include "arch/power.h"
+#include "vm/vm.h"
 
 static volatile int panic_hart = -1;
 
@@ -31,6 +32,7 @@ static void vpanic(uint64 fp, void (*report)(const void *), const void *arg, con
   vprintf(fmt, ap);
   printf("\n  on hart %d (hart id %lu)\n", me, mycpu()->hartid);
   backtrace(fp);
+  vm_events_print();  // what the memory system did just before
   power_off(EXIT_PANIC);
 }
 

@@ -1,6 +1,8 @@
-// exec: load a static RISC-V ELF64 executable into a fresh address space, with argv on a new
-// stack, then replace the caller's image. Every header field is checked; on any failure the
-// old image is untouched and exec returns -1.
+// exec: map a static RISC-V ELF64 executable into a fresh address space, lazily: every
+// PT_LOAD segment is registered in the new supplemental page table (file pages read on first
+// touch by lazy_load_segment, the bss as zero-fill pages) and nothing is read now but the
+// headers. The stack gets the pages that hold argv. Every header field is checked; on any
+// failure the old image is untouched and exec returns -1.
 #include "proc/exec.h"
 #include "arch/memlayout.h"
 #include "arch/pagetable.h"
@@ -11,17 +13,14 @@
 #include "proc/elf.h"
 #include "proc/proc.h"
 #include "vm/uaccess.h"
-#include "vm/uvm.h"
+#include "vm/vm.h"
 
 #define MAX_PHNUM 64
-#define EXEC_STACK_PAGES 16  // mapped at exec (the stack does not grow yet)
 
 struct image {
-  pagetable_t pt;
+  struct supplemental_page_table spt;
   uint64 end;         // end of the highest segment: the heap starts here
   uint64 entry;
-  uint64 seg_start[MAX_PHNUM], seg_end[MAX_PHNUM];  // page ranges of the loaded segments
-  int nseg;
 };
 
 static int check_header(const struct elfhdr *eh) {
@@ -30,42 +29,50 @@ static int check_header(const struct elfhdr *eh) {
          eh->phentsize == sizeof(struct proghdr) && eh->phnum > 0 && eh->phnum <= MAX_PHNUM;
 }
 
-// Is the segment inside user space, consistent, and clear of the segments before it?
-static int check_segment(const struct image *im, const struct proghdr *ph) {
+// Is the segment inside user space and consistent, its file bytes inside the file?
+// (Overlaps with other segments are caught when its areas are registered.)
+static int check_segment(const struct proghdr *ph, const struct inode *ip) {
   uint64 end = ph->vaddr + ph->memsz;
   if (ph->memsz < ph->filesz || ph->memsz == 0 || end < ph->vaddr)
     return 0;
-  if (ph->vaddr < USER_BASE || end > USER_HEAP_MAX)
+  if (ph->vaddr < USER_BASE || end > vm_heap_max())
     return 0;
-  if ((ph->vaddr - ph->off) % PGSIZE != 0 || ph->off + ph->filesz < ph->off)
+  if ((ph->vaddr - ph->off) % PGSIZE != 0 || ph->off + ph->filesz < ph->off ||
+      ph->off + ph->filesz > ip->size)
     return 0;
-  uint64 s = PGROUNDDOWN(ph->vaddr), e = PGROUNDUP(end);
-  for (int i = 0; i < im->nseg; i++)
-    if (s < im->seg_end[i] && im->seg_start[i] < e)
-      return 0;
   return 1;
 }
 
-// Reads the segment's file bytes into its (already mapped, zeroed) pages.
-static int load_segment(struct image *im, struct inode *ip, const struct proghdr *ph) {
-  uint64 done = 0;
-  while (done < ph->filesz) {
-    uint64 va = ph->vaddr + done;
-    uint64 n = MIN(ph->filesz - done, PGSIZE - (va % PGSIZE));
-    uint64 pa = walkaddr(im->pt, va);
-    if ((uint64)readi(ip, 0, (uint64)pa2kva(pa), ph->off + done, n) != n)
+static uint32 segment_flags(const struct proghdr *ph) {
+  return (ph->flags & PF_W ? PAGE_WRITABLE : 0) | (ph->flags & PF_X ? PAGE_EXEC : 0);
+}
+
+// Registers a segment: the pages holding file bytes as FILE pages that lazy_load_segment
+// fills, the pages past them (bss) as zero-fill ANON pages. Reads nothing.
+static int register_segment(struct image *im, struct inode *ip, const struct proghdr *ph) {
+  uint64 start = PGROUNDDOWN(ph->vaddr), end = PGROUNDUP(ph->vaddr + ph->memsz);
+  uint64 file_end = ph->filesz ? PGROUNDUP(ph->vaddr + ph->filesz) : start;
+  uint32 flags = segment_flags(ph);
+  if (file_end > start) {
+    struct vm_segment *seg = kmalloc(sizeof(*seg));
+    if (!seg)
       return -1;
-    done += n;
+    *seg = (struct vm_segment){.ip = idup(ip), .vaddr = ph->vaddr, .off = ph->off,
+                               .filesz = ph->filesz, .ref = 0};
+    ip->deny_write++;  // ip is locked; vm_segment_put undoes both
+    if (!vm_register_area(&im->spt, start, file_end, VM_FILE, flags, lazy_load_segment, seg)) {
+      ip->deny_write--;
+      kfree(seg);
+      iput(ip);  // not the last reference (the caller holds one), so fine while locked
+      return -1;
+    }
   }
+  if (end > file_end && !vm_register_area(&im->spt, file_end, end, VM_ANON, flags, NULL, NULL))
+    return -1;
   return 0;
 }
 
-static uint64 segment_perm(const struct proghdr *ph) {
-  return (ph->flags & PF_R ? PTE_R : 0) | (ph->flags & PF_W ? PTE_W : 0) |
-         (ph->flags & PF_X ? PTE_X : 0);
-}
-
-// Maps and fills every PT_LOAD segment of the executable.
+// Registers every PT_LOAD segment of the executable.
 static int load_program(struct image *im, struct inode *ip) {
   struct elfhdr eh;
   if (readi(ip, 0, (uint64)&eh, 0, sizeof(eh)) != sizeof(eh) || !check_header(&eh))
@@ -78,16 +85,9 @@ static int load_program(struct image *im, struct inode *ip) {
       return -1;
     if (ph.type != PT_LOAD)
       continue;
-    if (!check_segment(im, &ph))
+    if (!check_segment(&ph, ip) || register_segment(im, ip, &ph) < 0)
       return -1;
-    uint64 s = PGROUNDDOWN(ph.vaddr), e = PGROUNDUP(ph.vaddr + ph.memsz);
-    im->seg_start[im->nseg] = s;
-    im->seg_end[im->nseg++] = e;
-    if (uvm_alloc(im->pt, s, e, segment_perm(&ph)) < 0)
-      return -1;
-    im->end = MAX(im->end, e);  // before anything else can fail: what is mapped gets freed
-    if (load_segment(im, ip, &ph) < 0)
-      return -1;
+    im->end = MAX(im->end, PGROUNDUP(ph.vaddr + ph.memsz));
     if ((ph.flags & PF_X) && eh.entry >= ph.vaddr && eh.entry < ph.vaddr + ph.memsz)
       entry_ok = 1;
   }
@@ -96,23 +96,38 @@ static int load_program(struct image *im, struct inode *ip) {
 }
 
 // Copies argv onto the new stack: the strings, then the NULL-terminated pointer array, with
-// sp 16-byte aligned. Returns the new sp (which is also argv), or 0 if they do not fit.
-static uint64 push_arguments(pagetable_t pt, char **argv, int *argcp) {
-  uint64 sp = USER_STACK_TOP, bottom = USER_STACK_TOP - EXEC_STACK_PAGES * PGSIZE;
+// sp 16-byte aligned. The stack area starts with exactly the pages they need, claimed here.
+// Returns the new sp (which is also argv), or 0 if they do not fit or memory runs out.
+static uint64 push_arguments(struct supplemental_page_table *spt, char **argv, int *argcp) {
   uint64 uargv[MAXARG + 1];
+  uint64 size = 0;
   int argc = 0;
   for (; argv[argc]; argc++) {
     if (argc >= MAXARG)
       return 0;
-    uint64 len = strlen(argv[argc]) + 1;
-    sp = (sp - len) & ~15UL;
-    if (sp < bottom || copyout(pt, sp, argv[argc], len) < 0)
+    size += (strlen(argv[argc]) + 1 + 15) & ~15UL;
+  }
+  size += ((argc + 1) * sizeof(uint64) + 15) & ~15UL;
+  uint64 bottom = USER_STACK_TOP - MAX(PGROUNDUP(size), PGSIZE);
+  if (size > vm_stack_limit())
+    return 0;
+  spt->stack = vm_register_area(spt, bottom, USER_STACK_TOP, VM_ANON, PAGE_WRITABLE, NULL, NULL);
+  if (!spt->stack)
+    return 0;
+  for (uint64 va = bottom; va < USER_STACK_TOP; va += PGSIZE)
+    if (vm_claim_page(spt, va) != VM_RESOLVED)
       return 0;
-    uargv[argc] = sp;
+  uint64 sp = USER_STACK_TOP;
+  for (int i = 0; i < argc; i++) {
+    uint64 len = strlen(argv[i]) + 1;
+    sp = (sp - len) & ~15UL;
+    if (copyout(spt, sp, argv[i], len) < 0)
+      return 0;
+    uargv[i] = sp;
   }
   uargv[argc] = 0;
   sp = (sp - (argc + 1) * sizeof(uint64)) & ~15UL;
-  if (sp < bottom || copyout(pt, sp, uargv, (argc + 1) * sizeof(uint64)) < 0)
+  if (copyout(spt, sp, uargv, (argc + 1) * sizeof(uint64)) < 0)
     return 0;
   *argcp = argc;
   return sp;
@@ -126,11 +141,21 @@ static const char *last_element(const char *path) {
   return name;
 }
 
+// Frees a new image that will not run, or an old one that was replaced.
+static void free_image(struct supplemental_page_table *spt) {
+  begin_op();  // the last reference to an executable may go here
+  supplemental_page_table_kill(spt);
+  end_op();
+  pagetable_destroy(spt->pagetable);
+}
+
 int kexec(const char *path, char **argv) {
   struct proc *p = myproc();
-  struct image im = {.pt = pagetable_create()};
-  if (!im.pt)
+  struct image im = {0};
+  pagetable_t pt = pagetable_create();
+  if (!pt)
     return -1;
+  supplemental_page_table_init(&im.spt, pt);
   begin_op();
   struct inode *ip = namei((char *)path);
   if (!ip) {
@@ -138,36 +163,36 @@ int kexec(const char *path, char **argv) {
     goto bad;
   }
   ilock(ip);
-  int loaded = ip->type == T_FILE ? load_program(&im, ip) : -1;
+  // A file open for writing cannot run (Linux says ETXTBSY), nor can anything but a file.
+  int loaded = ip->type == T_FILE && ip->writers == 0 ? load_program(&im, ip) : -1;
   iunlockput(ip);
   end_op();
   if (loaded < 0)
     goto bad;
-
-  uint64 stack_bottom = USER_STACK_TOP - EXEC_STACK_PAGES * PGSIZE;
-  if (uvm_alloc(im.pt, stack_bottom, USER_STACK_TOP, PTE_R | PTE_W) < 0)
+  im.spt.heap = vm_register_area(&im.spt, im.end, im.end, VM_ANON, PAGE_WRITABLE, NULL, NULL);
+  if (!im.spt.heap)
     goto bad;
   int argc;
-  uint64 sp = push_arguments(im.pt, argv, &argc);
+  uint64 sp = push_arguments(&im.spt, argv, &argc);
   if (sp == 0)
     goto bad;
 
   // Commit: from here on exec cannot fail.
-  pagetable_t old = p->pagetable;
-  uint64 oldsz = p->sz;
-  p->pagetable = im.pt;
+  struct supplemental_page_table old = p->spt;
+  p->spt = im.spt;
+  p->pagetable = pt;
   p->heap_base = p->sz = im.end;
-  p->stack_bottom = stack_bottom;
   p->trapframe.epc = im.entry;
   p->trapframe.sp = sp;
   p->trapframe.a1 = sp;
   strlcpy(p->name, last_element(path), sizeof(p->name));
-  csr_write(satp, MAKE_SATP(kva2pa(im.pt)));
+  csr_write(satp, MAKE_SATP(kva2pa(pt)));
   sfence_vma_all();
-  proc_freepagetable(old, oldsz);
+  if (old.pagetable)
+    free_image(&old);
   return argc;
 
 bad:
-  proc_freepagetable(im.pt, im.end);
+  free_image(&im.spt);
   return -1;
 }

@@ -23,7 +23,6 @@
 #include "mm/mm.h"
 #include "proc/exec.h"
 #include "vm/uaccess.h"
-#include "vm/uvm.h"
 
 struct proc proc[NPROC];
 static struct proc *initproc;
@@ -64,6 +63,7 @@ static int allocpid(void) {
 }
 
 static void forkret(void);
+static int wait_pinned(uint64 addr);
 
 // Finds an unused slot and returns it USED, with p->lock held, a pid, an empty user page
 // table and a kernel context that starts in forkret. NULL if the table or memory is full.
@@ -85,6 +85,7 @@ found:
     release(&p->lock);
     return NULL;
   }
+  supplemental_page_table_init(&p->spt, p->pagetable);
   memset(&p->trapframe, 0, sizeof(p->trapframe));
   memset(&p->context, 0, sizeof(p->context));
   memset(&p->fp, 0, sizeof(p->fp));
@@ -94,13 +95,15 @@ found:
   return p;
 }
 
-// Frees a process's user memory and page table and returns its slot. p->lock is held.
+// Frees a process's page table and returns its slot. p->lock is held. Its user memory is
+// gone already: exit (or a failed fork) killed the SPT, which may sleep.
 void freeproc(struct proc *p) {
+  if (p->spt.npages || p->spt.areas)
+    panic("freeproc: pid %d still has user pages", p->pid);
   if (p->pagetable)
-    proc_freepagetable(p->pagetable, p->sz);
+    pagetable_destroy(p->pagetable);
   p->pagetable = NULL;
   p->sz = 0;
-  p->stack_bottom = 0;
   p->pid = 0;
   p->parent = NULL;
   p->name[0] = 0;
@@ -110,11 +113,12 @@ void freeproc(struct proc *p) {
   p->state = UNUSED;
 }
 
-// Frees every user page (heap and program below sz, the stack) and the page table itself.
-void proc_freepagetable(pagetable_t pt, uint64 sz) {
-  uvm_free_range(pt, USER_BASE, PGROUNDUP(sz));
-  uvm_free_range(pt, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP);
-  pagetable_destroy(pt);
+// Frees every user page and area (exit, a failed fork). Not under p->lock: dropping the last
+// reference to an executable writes the disk.
+static void free_user_memory(struct proc *p) {
+  begin_op();
+  supplemental_page_table_kill(&p->spt);
+  end_op();
 }
 
 // Makes the first process. It starts in forkret like any other, which reads the disk and
@@ -129,18 +133,17 @@ void userinit(void) {
   release(&p->lock);
 }
 
-// Grows or shrinks the heap by n bytes (sbrk).
+// Grows or shrinks the heap by n bytes (sbrk). Growing only registers pages; they get frames
+// when touched. Shrinking frees the frames of the pages it removes.
 int growproc(int64 n) {
   struct proc *p = myproc();
   uint64 old = p->sz, new = old + n;
-  if (n > 0 && (new < old || new > USER_HEAP_MAX))
+  if (n > 0 && (new < old || new > vm_heap_max()))
     return -1;
   if (n < 0 && (uint64)-n > old - p->heap_base)
     return -1;
-  if (n > 0 && uvm_alloc(p->pagetable, PGROUNDUP(old), PGROUNDUP(new), PTE_R | PTE_W) < 0)
+  if (vm_set_heap_end(&p->spt, old, new) < 0)
     return -1;
-  if (n < 0)
-    uvm_free_range(p->pagetable, PGROUNDUP(new), PGROUNDUP(old));
   p->sz = new;
   return 0;
 }
@@ -151,15 +154,18 @@ int fork(void) {
   struct proc *np = allocproc();
   if (!np)
     return -1;
-  if (uvm_copy(p->pagetable, np->pagetable, USER_BASE, PGROUNDUP(p->sz)) < 0 ||
-      uvm_copy(p->pagetable, np->pagetable, p->stack_bottom, USER_STACK_TOP) < 0) {
+  // The child is USED, not RUNNABLE: nobody else touches it, so copying (which takes time
+  // and memory, and may sleep once frames can be evicted) needs no lock.
+  release(&np->lock);
+  if (supplemental_page_table_copy(&np->spt, &p->spt) < 0) {
+    free_user_memory(np);
+    acquire(&np->lock);
     freeproc(np);
     release(&np->lock);
     return -1;
   }
   np->sz = p->sz;
   np->heap_base = p->heap_base;
-  np->stack_bottom = p->stack_bottom;
   np->trapframe = p->trapframe;
   np->trapframe.a0 = 0;  // fork returns 0 in the child
   np->fp = p->fp;
@@ -172,7 +178,6 @@ int fork(void) {
   np->cwd = idup(p->cwd);
   strlcpy(np->name, p->name, sizeof(np->name));
   int pid = np->pid;
-  release(&np->lock);
 
   acquire(&wait_lock);
   np->parent = p;
@@ -207,6 +212,7 @@ void exit(int status) {
   }
   begin_op();
   iput(p->cwd);
+  supplemental_page_table_kill(&p->spt);
   end_op();
   p->cwd = NULL;
 
@@ -225,6 +231,24 @@ void exit(int status) {
 // its pid, or -1 if the caller has no children (or was killed, or addr is bad).
 int wait(uint64 addr) {
   struct proc *p = myproc();
+  // The status is copied out under spinlocks, where claiming a page cannot happen: claim it
+  // and pin it now.
+  if (addr != 0) {
+    uint64 pinned = vm_pin_user_range(&p->spt, addr, sizeof(int), ACCESS_WRITE);
+    if (pinned < sizeof(int)) {
+      if (pinned)
+        vm_unpin_user_range(&p->spt, addr, pinned);
+      return -1;
+    }
+  }
+  int r = wait_pinned(addr);
+  if (addr != 0)
+    vm_unpin_user_range(&p->spt, addr, sizeof(int));
+  return r;
+}
+
+static int wait_pinned(uint64 addr) {
+  struct proc *p = myproc();
   acquire(&wait_lock);
   for (;;) {
     int havekids = 0;
@@ -235,7 +259,7 @@ int wait(uint64 addr) {
       havekids = 1;
       if (pp->state == ZOMBIE) {
         int pid = pp->pid;
-        if (addr != 0 && copyout(p->pagetable, addr, &pp->xstate, sizeof(pp->xstate)) < 0) {
+        if (addr != 0 && copyout(&p->spt, addr, &pp->xstate, sizeof(pp->xstate)) < 0) {
           release(&pp->lock);
           release(&wait_lock);
           return -1;
@@ -353,6 +377,7 @@ static void run(struct cpu *c, struct proc *p) {
   c->proc = p;
   csr_write(satp, MAKE_SATP(kva2pa(p->pagetable)));
   sfence_vma_all();
+  asm volatile("fence.i");  // its code pages may have been filled on another hart
   if (p->fp_used) {
     csr_set(sstatus, SSTATUS_FS_INITIAL);
     fpu_load(&p->fp);
@@ -467,14 +492,14 @@ static void forkret(void) {
 
 int either_copyout(int user_dst, uint64 dst, void *src, uint64 len) {
   if (user_dst)
-    return copyout(myproc()->pagetable, dst, src, len);
+    return copyout(&myproc()->spt, dst, src, len);
   memmove((void *)dst, src, len);
   return 0;
 }
 
 int either_copyin(void *dst, int user_src, uint64 src, uint64 len) {
   if (user_src)
-    return copyin(myproc()->pagetable, dst, src, len);
+    return copyin(&myproc()->spt, dst, src, len);
   memmove(dst, (void *)src, len);
   return 0;
 }

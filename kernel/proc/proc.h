@@ -7,6 +7,7 @@
 #include "arch/riscv.h"
 #include "arch/spinlock.h"
 #include "arch/trap.h"
+#include "vm/vm.h"
 
 struct file;
 struct inode;
@@ -40,9 +41,9 @@ struct proc {
   struct fpstate fp;          // user floating-point registers (valid when fp_used)
   int fp_used;                // has executed a floating-point instruction
   pagetable_t pagetable;      // user page table (upper half shared with the kernel)
+  struct supplemental_page_table spt;  // every user page, resident or not (vm/vm.h)
   uint64 heap_base;           // end of the program: the heap is [heap_base, sz)
   uint64 sz;                  // end of the heap (the program break)
-  uint64 stack_bottom;        // lowest mapped stack address
   struct file *ofile[NOFILE]; // open files
   struct inode *cwd;          // current directory
   char name[16];              // program name, for messages and debugging
@@ -68,8 +69,6 @@ int growproc(int64 n);
 void procdump(void);
 struct proc *allocproc(void);
 void freeproc(struct proc *p);
-void proc_freepagetable(pagetable_t pt, uint64 sz);
-pagetable_t proc_pagetable(struct proc *p);
 
 // Copies to/from either a user address (user_dst/user_src = 1) or a kernel address.
 int either_copyout(int user_dst, uint64 dst, void *src, uint64 len);

@@ -7,11 +7,11 @@
 #include "vm/uaccess.h"
 
 int fetchaddr(uint64 addr, uint64 *ip) {
-  return copyin(myproc()->pagetable, ip, addr, sizeof(*ip));
+  return copyin(&myproc()->spt, ip, addr, sizeof(*ip));
 }
 
 int fetchstr(uint64 addr, char *buf, int max) {
-  if (copyinstr(myproc()->pagetable, buf, addr, max) < 0)
+  if (copyinstr(&myproc()->spt, buf, addr, max) < 0)
     return -1;
   return (int)strnlen(buf, max);
 }
@@ -38,7 +38,7 @@ uint64 sys_fork(void), sys_exit(void), sys_wait(void), sys_pipe(void), sys_read(
 uint64 sys_kill(void), sys_exec(void), sys_fstat(void), sys_chdir(void), sys_dup(void);
 uint64 sys_getpid(void), sys_sbrk(void), sys_sleep(void), sys_uptime(void), sys_open(void);
 uint64 sys_write(void), sys_mknod(void), sys_unlink(void), sys_link(void), sys_mkdir(void);
-uint64 sys_close(void), sys_poweroff(void);
+uint64 sys_close(void), sys_poweroff(void), sys_vmstat(void), sys_mincore(void);
 
 static uint64 (*const syscalls[])(void) = {
   [SYS_fork] = sys_fork,     [SYS_exit] = sys_exit,       [SYS_wait] = sys_wait,
@@ -48,7 +48,7 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_sleep] = sys_sleep,   [SYS_uptime] = sys_uptime,   [SYS_open] = sys_open,
   [SYS_write] = sys_write,   [SYS_mknod] = sys_mknod,     [SYS_unlink] = sys_unlink,
   [SYS_link] = sys_link,     [SYS_mkdir] = sys_mkdir,     [SYS_close] = sys_close,
-  [SYS_poweroff] = sys_poweroff,
+  [SYS_vmstat] = sys_vmstat, [SYS_mincore] = sys_mincore, [SYS_poweroff] = sys_poweroff,
 };
 
 void syscall(void) {

@@ -8,6 +8,7 @@
 #include "proc/exec.h"
 #include "proc/proc.h"
 #include "proc/syscall.h"
+#include "vm/uaccess.h"
 
 static struct spinlock tickslock = SPINLOCK_INIT("ticks");
 static uint64 ticks;  // guarded by tickslock
@@ -92,4 +93,16 @@ uint64 sys_poweroff(void) {
   int status = argint(0);
   printf("sloth: power off by pid %d (%s), status %d\n", myproc()->pid, myproc()->name, status);
   power_off(status == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
+
+// vmstat(struct vmstat *st): the VM counters (kernel/vm/vmstat.h).
+uint64 sys_vmstat(void) {
+  struct vmstat st;
+  vm_get_stats(&st);
+  return copyout(&myproc()->spt, argaddr(0), &st, sizeof(st));
+}
+
+// mincore(addr, length, vec): which pages of the range have frames (Linux semantics).
+uint64 sys_mincore(void) {
+  return vm_mincore(&myproc()->spt, argaddr(0), argaddr(1), argaddr(2));
 }

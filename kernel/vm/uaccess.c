@@ -1,28 +1,23 @@
-// copyin/copyout/copyinstr: the kernel's only way into user memory. Each page is looked up in
-// the process's page table and must be a valid user page with the needed permission; the copy
-// goes through the kernel's direct map, so a bad pointer is an error return, never a fault.
+// copyin/copyout/copyinstr: the kernel's only way into user memory. A page that has no frame
+// yet is claimed as a fault would claim it (inside a system call the saved user sp decides
+// about stack growth); its frame stays pinned while the bytes move.
 #include "vm/uaccess.h"
-#include "arch/memlayout.h"
-#include "arch/pagetable.h"
 #include "lib/string.h"
+#include "vm/vm.h"
 
-// The kernel address of user address va if it is mapped with all of `need`, else NULL.
-static void *user_page(pagetable_t pt, uint64 va, uint64 need) {
-  if (va >= USER_TOP)
-    return NULL;
-  pte_t *pte = walk(pt, va, 0);
-  if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
-    return NULL;
-  return (char *)pa2kva(PTE2PA(*pte)) + (va % PGSIZE);
+// The pinned frame behind va (with the needed access), or NULL.
+static struct frame *pin(struct supplemental_page_table *spt, uint64 va, enum vm_access access) {
+  return vm_pin_user_page(spt, va, access, NULL);
 }
 
-int copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len) {
+int copyout(struct supplemental_page_table *spt, uint64 dstva, const void *src, uint64 len) {
   while (len > 0) {
-    void *dst = user_page(pt, dstva, PTE_W);
-    if (!dst)
+    struct frame *f = pin(spt, dstva, ACCESS_WRITE);
+    if (!f)
       return -1;
     uint64 n = MIN(len, PGSIZE - dstva % PGSIZE);
-    memmove(dst, src, n);
+    memmove((char *)f->kva + dstva % PGSIZE, src, n);
+    frame_unpin(f);
     len -= n;
     src = (const char *)src + n;
     dstva += n;
@@ -30,13 +25,14 @@ int copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len) {
   return 0;
 }
 
-int copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len) {
+int copyin(struct supplemental_page_table *spt, void *dst, uint64 srcva, uint64 len) {
   while (len > 0) {
-    void *src = user_page(pt, srcva, PTE_R);
-    if (!src)
+    struct frame *f = pin(spt, srcva, ACCESS_READ);
+    if (!f)
       return -1;
     uint64 n = MIN(len, PGSIZE - srcva % PGSIZE);
-    memmove(dst, src, n);
+    memmove(dst, (char *)f->kva + srcva % PGSIZE, n);
+    frame_unpin(f);
     len -= n;
     dst = (char *)dst + n;
     srcva += n;
@@ -44,17 +40,21 @@ int copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len) {
   return 0;
 }
 
-int copyinstr(pagetable_t pt, char *dst, uint64 srcva, uint64 max) {
+int copyinstr(struct supplemental_page_table *spt, char *dst, uint64 srcva, uint64 max) {
   while (max > 0) {
-    const char *src = user_page(pt, srcva, PTE_R);
-    if (!src)
+    struct frame *f = pin(spt, srcva, ACCESS_READ);
+    if (!f)
       return -1;
+    const char *src = (const char *)f->kva + srcva % PGSIZE;
     uint64 n = MIN(max, PGSIZE - srcva % PGSIZE);
     for (uint64 i = 0; i < n; i++) {
       dst[i] = src[i];
-      if (src[i] == 0)
+      if (src[i] == 0) {
+        frame_unpin(f);
         return 0;
+      }
     }
+    frame_unpin(f);
     max -= n;
     dst += n;
     srcva += n;

@@ -13,6 +13,8 @@ typedef unsigned int uint32;
 typedef unsigned long uint64;
 typedef long int64;
 
+#include "vm/vmstat.h"  // struct vmstat, shared with the kernel
+
 #ifndef NULL
 #define NULL ((void *)0)
 #endif
@@ -72,7 +74,8 @@ int sleep(int ticks);
 int uptime(void);
 void *mmap(void *addr, uint64 len, int prot, int flags, int fd, uint64 off);
 int munmap(void *addr, uint64 len);
-// vmstat (24) is declared here once the VM counters exist.
+// vmstat (24): the kernel's VM counters (kernel/vm/vmstat.h).
+int vmstat(struct vmstat *st);
 int mincore(void *addr, uint64 len, uchar *vec);
 // Powers the machine off; QEMU exits with 0 when status is 0, else 1. Returns only on failure.
 int poweroff(int status);

@@ -41,6 +41,6 @@ STUB mkdir, SYS_mkdir
 STUB close, SYS_close
 STUB mmap, SYS_mmap
 STUB munmap, SYS_munmap
-# vmstat (24) gets its stub together with its declaration in user.h.
+STUB vmstat, SYS_vmstat
 STUB mincore, SYS_mincore
 STUB poweroff, SYS_poweroff

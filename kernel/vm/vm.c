@@ -1,0 +1,491 @@
+// Pages, claims and the page-fault path (see vm.h for the structures and ../shared/DESIGN.md
+// for the design). The order of a claim is the design's: spt_find_page -> vm_do_claim_page ->
+// vm_get_frame -> mappages -> swap_in; an UNINIT page's swap_in is uninit_initialize.
+#include "vm/vm.h"
+#include "arch/memlayout.h"
+#include "arch/pagetable.h"
+#include "lib/bootargs.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+#include "proc/proc.h"
+#include "vm/uaccess.h"
+
+struct vmstat vm_counters;  // updated with VM_COUNT/VM_ADD (atomics), read by vmstat
+static uint64 stack_limit = USER_STACK_MAX;  // set once at boot
+static int overcommit_never;                 // strict accounting; set once at boot
+
+void vm_init(void) {
+  int64 s = bootarg_int("stack", USER_STACK_MAX);
+  if (s < (int64)(16 * PGSIZE) || s > (1L << 30)) {
+    printf("vm: stack=%ld is outside 64 KiB..1 GiB; using 1 MiB\n", s);
+    s = USER_STACK_MAX;
+  }
+  stack_limit = PGROUNDUP((uint64)s);
+  const char *oc = bootarg("overcommit");
+  overcommit_never = oc && strcmp(oc, "never") == 0;
+  frame_table_init(bootarg_int("frames", 0));
+  vm_counters.commit_limit = vm_counters.frames_total;
+}
+
+uint64 vm_stack_limit(void) { return stack_limit; }
+uint64 vm_heap_max(void) { return USER_STACK_TOP - stack_limit - USER_STACK_GUARD; }
+
+// Strict overcommit: writable anonymous-like memory (heap, stack, writable segments) is
+// promised up front against the frames. Always counted, refused only with overcommit=never.
+static int commit(uint64 npages) {
+  uint64 old = __atomic_load_n(&vm_counters.committed, __ATOMIC_RELAXED);
+  do {
+    if (overcommit_never && old + npages > vm_counters.commit_limit)
+      return -1;
+  } while (!__atomic_compare_exchange_n(&vm_counters.committed, &old, old + npages, 0,
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+  return 0;
+}
+
+static void uncommit(uint64 npages) {
+  __atomic_fetch_sub(&vm_counters.committed, npages, __ATOMIC_RELAXED);
+}
+
+static uint64 area_pages(const struct vm_area *a) { return (a->end - a->start) / PGSIZE; }
+
+// ---- Pages ----
+
+static const page_initializer initializer_of[] = {
+    [VM_ANON] = anon_initializer,
+    [VM_FILE] = file_backed_initializer,
+};
+
+static struct page *page_new(enum vm_type type, uint64 va, uint32 flags, vm_initializer init,
+                             void *aux) {
+  struct page *page = kmalloc(sizeof(*page));
+  if (!page)
+    return NULL;
+  VM_ADD(spt_bytes, sizeof(*page));
+  page->va = va;
+  page->ops = &uninit_ops;
+  page->frame = NULL;
+  page->hash_next = NULL;
+  page->flags = flags;
+  page->uninit.init = init;
+  page->uninit.aux = aux;
+  page->uninit.type = type;
+  page->uninit.page_initializer = initializer_of[type];
+  return page;
+}
+
+// Registers one UNINIT page at va that becomes `type` when claimed. No frame is taken.
+int vm_alloc_page_with_initializer(struct supplemental_page_table *spt, enum vm_type type,
+                                   uint64 va, uint32 flags, vm_initializer init, void *aux) {
+  if (type != VM_ANON && type != VM_FILE)
+    panic("vm_alloc_page_with_initializer: type %d", type);
+  struct page *page = page_new(type, PGROUNDDOWN(va), flags | PAGE_ALONE, init, aux);
+  if (!page)
+    return -1;
+  VM_COUNT(pages_registered);
+  if (spt_insert_page(spt, page) < 0) {
+    vm_dealloc_page(spt, page);
+    return -1;
+  }
+  return 0;
+}
+
+// The struct page of an area's page, on its first lookup (spt_find_page).
+struct page *vm_page_from_area(struct vm_area *area, uint64 va) {
+  return page_new(area->type, va, area->flags, area->init, area->seg);
+}
+
+static void unmap_page(struct supplemental_page_table *spt, uint64 va) {
+  pte_t *pte = walk(spt->pagetable, va, 0);
+  if (pte && (*pte & PTE_V)) {
+    *pte = 0;
+    // Only this hart can hold the entry: the process runs nowhere else, and every switch
+    // to it flushes the TLB (run() in proc.c).
+    sfence_vma_page(va);
+  }
+}
+
+// Frees a page that spt_remove_page has unlinked: its mapping, its frame, its type's state.
+void vm_dealloc_page(struct supplemental_page_table *spt, struct page *page) {
+  if (page->frame) {
+    unmap_page(spt, page->va);
+    vm_free_frame(page->frame);
+    __atomic_fetch_sub(&vm_counters.pages_resident, 1, __ATOMIC_RELAXED);
+  }
+  if (page->ops->destroy)
+    page->ops->destroy(page);
+  if (page->flags & PAGE_ALONE)
+    __atomic_fetch_sub(&vm_counters.pages_registered, 1, __ATOMIC_RELAXED);
+  kfree(page);
+  __atomic_fetch_sub(&vm_counters.spt_bytes, sizeof(*page), __ATOMIC_RELAXED);
+}
+
+// ---- Claims ----
+
+static uint64 pte_perm(const struct page *page) {
+  return PTE_U | PTE_R | (page->flags & PAGE_WRITABLE ? PTE_W : 0) |
+         (page->flags & PAGE_EXEC ? PTE_X : 0);
+}
+
+// Gives the page a frame, maps it and fills it. The frame is pinned until it is filled.
+enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page *page) {
+  struct frame *frame = vm_get_frame();
+  if (!frame)
+    return VM_NO_MEMORY;
+  frame->page = page;
+  page->frame = frame;
+  if (mappages(spt->pagetable, page->va, PGSIZE, kva2pa(frame->kva), pte_perm(page)) < 0) {
+    page->frame = NULL;
+    vm_free_frame(frame);
+    return VM_NO_MEMORY;
+  }
+  if (page->ops->swap_in(page, frame->kva) < 0) {
+    unmap_page(spt, page->va);  // before the frame goes back: nobody may see it
+    page->frame = NULL;
+    vm_free_frame(frame);
+    return VM_IO_ERROR;
+  }
+  if (page->flags & PAGE_EXEC)
+    asm volatile("fence.i" ::: "memory");  // the hart fetches what was just written
+  frame_unpin(frame);
+  VM_COUNT(pages_resident);
+  vm_event(EV_CLAIM, myproc() ? myproc()->pid : 0, page->va, page_get_type(page));
+  return VM_RESOLVED;
+}
+
+enum vm_fault vm_claim_page(struct supplemental_page_table *spt, uint64 va) {
+  struct page *page = spt_find_page(spt, va);
+  return page ? vm_do_claim_page(spt, page) : VM_BAD_ADDRESS;
+}
+
+// Extends the stack's area down to the page of va (the caller checked the limit).
+static int grow_stack(struct supplemental_page_table *spt, uint64 va) {
+  struct vm_area *stack = spt->stack;
+  uint64 n = (stack->start - va) / PGSIZE;
+  if (commit(n) < 0)
+    return -1;
+  stack->start = va;
+  VM_ADD(pages_registered, n);
+  return 0;
+}
+
+// The page-fault path, for a fault from user mode (user_sp: the sp the user had) and for the
+// kernel's own claims on user memory (copyin and friends, with the sp saved at the trap).
+enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 addr,
+                                  enum vm_access access, uint64 user_sp) {
+  if (addr >= USER_TOP)
+    return VM_KERNEL_ADDRESS;
+  uint64 va = PGROUNDDOWN(addr);
+  struct page *page = spt_find_page(spt, va);
+  if (!page) {
+    uint64 stack_low = USER_STACK_TOP - stack_limit;
+    if (!spt->stack || va >= USER_STACK_TOP || va < stack_low - USER_STACK_GUARD)
+      return VM_BAD_ADDRESS;
+    if (va < stack_low)
+      return VM_STACK_OVERFLOW;
+    if (addr < user_sp)
+      return VM_BELOW_SP;  // RISC-V has no red zone: nothing valid lives below sp
+    if (grow_stack(spt, va) < 0)
+      return VM_NO_MEMORY;
+    VM_COUNT(faults_stack);
+    page = spt_find_page(spt, va);
+    if (!page)
+      return VM_NO_MEMORY;
+  }
+  if ((access == ACCESS_WRITE && !(page->flags & PAGE_WRITABLE)) ||
+      (access == ACCESS_EXEC && !(page->flags & PAGE_EXEC)))
+    return VM_PROTECTION;
+  if (page->frame) {
+    // Present and allowed: a hart that traps for accessed/dirty bits instead of setting them.
+    pte_t *pte = walk(spt->pagetable, va, 0);
+    if (pte && (*pte & PTE_V)) {
+      *pte |= PTE_A | (access == ACCESS_WRITE ? PTE_D : 0);
+      sfence_vma_page(va);
+      VM_COUNT(faults_ad);
+      return VM_RESOLVED;
+    }
+  }
+  return vm_do_claim_page(spt, page);
+}
+
+const char *vm_fault_reason(enum vm_fault r, enum vm_access access) {
+  switch (r) {
+  case VM_RESOLVED:
+    return "resolved";
+  case VM_BAD_ADDRESS:
+    return "no such page";
+  case VM_KERNEL_ADDRESS:
+    return "kernel address";
+  case VM_PROTECTION:
+    return access == ACCESS_WRITE  ? "write to a read-only page"
+           : access == ACCESS_EXEC ? "execute of a non-executable page"
+                                   : "read of an unreadable page";
+  case VM_BELOW_SP:
+    return "below the stack pointer";
+  case VM_STACK_OVERFLOW:
+    return "stack overflow";
+  case VM_NO_MEMORY:
+    return "out of memory";
+  case VM_IO_ERROR:
+    return "I/O error reading the page";
+  }
+  return "?";
+}
+
+// ---- Kernel access to user memory ----
+
+// Pins the frame behind user address va, claiming the page if it has none.
+struct frame *vm_pin_user_page(struct supplemental_page_table *spt, uint64 va,
+                               enum vm_access access, enum vm_fault *why) {
+  struct page *page = va < USER_TOP ? spt_lookup_existing(spt, va) : NULL;
+  if (!page || !page->frame || (access == ACCESS_WRITE && !(page->flags & PAGE_WRITABLE))) {
+    struct proc *p = myproc();
+    enum vm_fault r = vm_try_handle_fault(spt, va, access, p ? p->trapframe.sp : 0);
+    if (r != VM_RESOLVED) {
+      if (why)
+        *why = r;
+      return NULL;
+    }
+    VM_COUNT(kernel_claims);
+    page = spt_lookup_existing(spt, va);
+  }
+  frame_pin(page->frame);
+  return page->frame;
+}
+
+uint64 vm_pin_user_range(struct supplemental_page_table *spt, uint64 va, uint64 len,
+                         enum vm_access access) {
+  uint64 end = va + len < va ? USER_TOP : va + len;
+  uint64 pinned = 0;
+  for (uint64 pva = PGROUNDDOWN(va); pva < end; pva += PGSIZE) {
+    if (!vm_pin_user_page(spt, pva, access, NULL))
+      break;
+    pinned = MIN(pva + PGSIZE, end) - va;
+  }
+  return pinned;
+}
+
+// Could every page of [va, va+len) be accessed so, claiming as needed? Claims nothing, so a
+// system call can refuse a partly bad buffer before it transfers a byte.
+int vm_check_user_range(struct supplemental_page_table *spt, uint64 va, uint64 len,
+                        enum vm_access access, uint64 user_sp) {
+  if (va + len < va || va + len > USER_TOP)
+    return 0;
+  uint64 stack_low = USER_STACK_TOP - stack_limit;
+  for (uint64 pva = PGROUNDDOWN(va); pva < va + len; pva += PGSIZE) {
+    struct page *page = spt_lookup_existing(spt, pva);
+    struct vm_area *area = page ? NULL : spt_find_area(spt, pva);
+    uint32 flags = page ? page->flags : area ? area->flags : 0;
+    if (!page && !area) {
+      if (spt->stack && pva >= stack_low && pva < USER_STACK_TOP && MAX(pva, va) >= user_sp)
+        continue;  // a stack page a fault would add
+      return 0;
+    }
+    if ((access == ACCESS_WRITE && !(flags & PAGE_WRITABLE)) ||
+        (access == ACCESS_EXEC && !(flags & PAGE_EXEC)))
+      return 0;
+  }
+  return 1;
+}
+
+void vm_unpin_user_range(struct supplemental_page_table *spt, uint64 va, uint64 len) {
+  for (uint64 pva = PGROUNDDOWN(va); pva < va + len; pva += PGSIZE) {
+    struct page *page = spt_lookup_existing(spt, pva);
+    if (!page || !page->frame)
+      panic("vm_unpin_user_range: va %p was not pinned", (void *)pva);
+    frame_unpin(page->frame);
+  }
+}
+
+// ---- Areas: segments, heap, stack ----
+
+// Registers [start, end) (page-aligned) as one area; NULL on overlap or no memory.
+struct vm_area *vm_register_area(struct supplemental_page_table *spt, uint64 start,
+                                 uint64 end, enum vm_type type, uint32 flags,
+                                 vm_initializer init, struct vm_segment *seg) {
+  struct vm_area *a = kmalloc(sizeof(*a));
+  if (!a)
+    return NULL;
+  *a = (struct vm_area){.start = start, .end = end, .flags = flags, .type = type,
+                        .init = init, .seg = seg};
+  if ((flags & PAGE_WRITABLE) && commit(area_pages(a)) < 0) {
+    kfree(a);
+    return NULL;
+  }
+  if (spt_add_area(spt, a) < 0) {
+    if (flags & PAGE_WRITABLE)
+      uncommit(area_pages(a));
+    kfree(a);
+    return NULL;
+  }
+  if (seg)
+    __atomic_fetch_add(&seg->ref, 1, __ATOMIC_RELAXED);
+  VM_ADD(pages_registered, area_pages(a));
+  VM_ADD(spt_bytes, sizeof(*a));
+  return a;
+}
+
+struct range {
+  uint64 start, end;
+  struct supplemental_page_table *spt;
+};
+
+static void remove_if_in_range(struct page *page, void *arg) {
+  struct range *r = arg;
+  if (page->va >= r->start && page->va < r->end)
+    spt_remove_page(r->spt, page);
+}
+
+// Removes every struct page in [start, end): by address when the range is small, else by a
+// sweep of the hash (a 1 GiB shrink must not walk 262,144 addresses).
+static void remove_pages(struct supplemental_page_table *spt, uint64 start, uint64 end) {
+  if ((end - start) / PGSIZE <= spt->npages) {
+    for (uint64 va = start; va < end; va += PGSIZE) {
+      struct page *page = spt_lookup_existing(spt, va);
+      if (page)
+        spt_remove_page(spt, page);
+    }
+  } else {
+    struct range r = {start, end, spt};
+    spt_for_each(spt, remove_if_in_range, &r);
+  }
+}
+
+// Moves the end of the heap area (sbrk). Growing only registers; shrinking frees frames.
+int vm_set_heap_end(struct supplemental_page_table *spt, uint64 old_end, uint64 new_end) {
+  struct vm_area *heap = spt->heap;
+  uint64 old_pg = PGROUNDUP(old_end), new_pg = PGROUNDUP(new_end);
+  if (new_pg > old_pg) {
+    if (new_pg > vm_heap_max() || commit((new_pg - old_pg) / PGSIZE) < 0)
+      return -1;
+    VM_ADD(pages_registered, (new_pg - old_pg) / PGSIZE);
+  } else if (new_pg < old_pg) {
+    remove_pages(spt, new_pg, old_pg);
+    uncommit((old_pg - new_pg) / PGSIZE);
+    __atomic_fetch_sub(&vm_counters.pages_registered, (old_pg - new_pg) / PGSIZE,
+                       __ATOMIC_RELAXED);
+  }
+  heap->end = new_pg;
+  return 0;
+}
+
+// ---- Whole address spaces: fork, exit, exec ----
+
+struct copy_state {
+  struct supplemental_page_table *dst;
+  int failed;
+};
+
+// Gives the child its own copy of one page: a resident page gets a new frame with the same
+// bytes; a page without a frame stays UNINIT in the child too.
+static void copy_page(struct page *page, void *arg) {
+  struct copy_state *cs = arg;
+  if (cs->failed)
+    return;
+  struct page *np = page_new(VM_ANON, page->va, page->flags, NULL, NULL);
+  if (!np) {
+    cs->failed = 1;
+    return;
+  }
+  np->ops = page->ops;  // same type and type state: the union is plain data
+  np->uninit = page->uninit;
+  if (page->flags & PAGE_ALONE)
+    VM_COUNT(pages_registered);
+  if (spt_insert_page(cs->dst, np) < 0) {
+    vm_dealloc_page(cs->dst, np);
+    cs->failed = 1;
+    return;
+  }
+  if (!page->frame)
+    return;
+  struct frame *frame = vm_get_frame();
+  if (!frame) {
+    cs->failed = 1;
+    return;
+  }
+  memcpy(frame->kva, page->frame->kva, PGSIZE);
+  frame->page = np;
+  np->frame = frame;
+  VM_COUNT(pages_resident);
+  if (mappages(cs->dst->pagetable, np->va, PGSIZE, kva2pa(frame->kva), pte_perm(np)) < 0)
+    cs->failed = 1;  // the frame is on np: supplemental_page_table_kill frees it
+  frame_unpin(frame);
+}
+
+// fork: dst (empty, with its own page table) becomes a copy of src. -1 when memory runs out;
+// the caller then kills dst, which frees whatever was copied.
+int supplemental_page_table_copy(struct supplemental_page_table *dst,
+                                 struct supplemental_page_table *src) {
+  for (struct vm_area *a = src->areas; a; a = a->next) {
+    struct vm_area *copy =
+        vm_register_area(dst, a->start, a->end, a->type, a->flags, a->init, a->seg);
+    if (!copy)
+      return -1;
+    if (a == src->heap)
+      dst->heap = copy;
+    if (a == src->stack)
+      dst->stack = copy;
+  }
+  struct copy_state cs = {dst, 0};
+  spt_for_each(src, copy_page, &cs);
+  return cs.failed ? -1 : 0;
+}
+
+static void remove_page(struct page *page, void *arg) { spt_remove_page(arg, page); }
+
+// exit and exec: frees every page, frame and area. The page table's now empty tables are
+// the caller's to free. May drop the last reference to an executable: call it inside a
+// file-system operation (begin_op).
+void supplemental_page_table_kill(struct supplemental_page_table *spt) {
+  spt_for_each(spt, remove_page, spt);
+  spt_free_buckets(spt);
+  while (spt->areas) {
+    struct vm_area *a = spt->areas;
+    spt->areas = a->next;
+    if (a->flags & PAGE_WRITABLE)
+      uncommit(area_pages(a));
+    __atomic_fetch_sub(&vm_counters.pages_registered, area_pages(a), __ATOMIC_RELAXED);
+    if (a->seg)
+      vm_segment_put(a->seg);
+    kfree(a);
+    __atomic_fetch_sub(&vm_counters.spt_bytes, sizeof(*a), __ATOMIC_RELAXED);
+  }
+  spt->heap = spt->stack = NULL;
+}
+
+// ---- mincore and vmstat ----
+
+// mincore(addr, len, vec): one byte per page, bit 0 set when the page has a frame. -1 if addr
+// is not page-aligned, the range leaves user space or holds an unregistered page, or vec is
+// bad. Looking does not create struct pages.
+int vm_mincore(struct supplemental_page_table *spt, uint64 addr, uint64 len, uint64 vec) {
+  if (addr % PGSIZE || addr + len < addr || addr + len > USER_TOP)
+    return -1;
+  uint64 end = PGROUNDUP(addr + len);
+  for (uint64 va = addr; va < end; va += PGSIZE)
+    if (!spt_lookup_existing(spt, va) && !spt_find_area(spt, va))
+      return -1;
+  uint8 buf[256];
+  uint64 n = 0;
+  for (uint64 va = addr; va < end; va += PGSIZE) {
+    struct page *page = spt_lookup_existing(spt, va);
+    buf[n++] = page && page->frame ? 1 : 0;
+    if (n == sizeof(buf) || va + PGSIZE == end) {
+      if (copyout(spt, vec, buf, n) < 0)
+        return -1;
+      vec += n;
+      n = 0;
+    }
+  }
+  return 0;
+}
+
+void vm_get_stats(struct vmstat *st) {
+  uint64 total, used;
+  frame_stats(&total, &used);
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  *st = vm_counters;
+  st->frames_total = total;
+  st->frames_used = used;
+  st->frames_free = total - used;
+}

@@ -1,0 +1,202 @@
+// The memory system: every user page lives in its process's supplemental page table (SPT)
+// before any frame backs it, and the page-fault path claims it (see ../shared/DESIGN.md).
+//
+//   struct page       one user virtual page: va, permissions, the frame behind it (or none),
+//                     its type's state, and the ops table that the fault path calls
+//   struct vm_area    a registered range (an ELF segment, the heap) whose pages get their
+//                     struct page only when first looked up: sbrk of 1 GiB costs one area,
+//                     not 262,144 structs (spt.c explains the choice)
+//   struct frame      one user frame: its kernel address, the page it backs, a pin count
+//   supplemental_page_table   va -> struct page (a hash table) plus the list of areas
+//
+// Locking: a process has one thread, and only that thread changes its SPT and page table
+// (fork reads the parent's from the parent's own system call; exit and exec tear down their
+// own), so the SPT needs no lock. Frames are global: frame_lock in frame.c guards them.
+#pragma once
+#include "types.h"
+#include "arch/riscv.h"
+#include "vm/vmstat.h"
+
+struct page;
+struct inode;
+struct proc;
+
+enum vm_type { VM_UNINIT, VM_ANON, VM_FILE };
+
+// The type-specific half of a page. The fault path only ever calls through these.
+struct page_operations {
+  int (*swap_in)(struct page *page, void *kva);  // fill the frame at kva; 0 or -1
+  int (*swap_out)(struct page *page);            // write the page out (the swap issue)
+  void (*destroy)(struct page *page);            // free the type's resources (not the frame)
+  enum vm_type type;
+};
+
+// Content initializer of a lazily loaded page (lazy_load_segment, or NULL for zero-fill).
+typedef int (*vm_initializer)(struct page *page, void *aux);
+// Type initializer: turns an UNINIT page into its final type (anon_initializer, ...).
+typedef int (*page_initializer)(struct page *page, enum vm_type type, void *kva);
+
+struct uninit_page {
+  vm_initializer init;      // fills the contents after the type initializer ran
+  void *aux;                // its argument
+  enum vm_type type;        // what the page becomes
+  page_initializer page_initializer;
+};
+
+struct anon_page {
+  long swap_slot;  // -1 while the page is in memory or was never swapped out
+};
+
+// A program segment's file bytes, shared by the pages (and processes) that map it.
+struct vm_segment {
+  struct inode *ip;  // the executable, held open and denied writes while mapped
+  uint64 vaddr;      // where the segment's file bytes start in memory
+  uint64 off;        // ... and in the file
+  uint64 filesz;     // how many there are; the rest of the segment reads as zero
+  int ref;           // areas that point here, in any process (atomic: fork shares them)
+};
+
+struct file_page {
+  struct vm_segment *seg;
+};
+
+#define PAGE_WRITABLE 0x1
+#define PAGE_EXEC 0x2
+#define PAGE_ALONE 0x4  // registered by itself, not part of an area
+
+struct page {
+  uint64 va;                           // page-aligned user address
+  const struct page_operations *ops;   // ops->type is the page's type
+  struct frame *frame;                 // NULL while the page has no frame
+  struct page *hash_next;              // SPT hash chain
+  uint32 flags;                        // PAGE_*
+  union {
+    struct uninit_page uninit;
+    struct anon_page anon;
+    struct file_page file;
+  };
+};
+
+static inline enum vm_type page_get_type(const struct page *page) { return page->ops->type; }
+
+// A range of pages registered at once. Its pages share type, permissions and initializer.
+struct vm_area {
+  uint64 start, end;    // page-aligned, [start, end)
+  uint32 flags;         // PAGE_WRITABLE, PAGE_EXEC
+  enum vm_type type;    // VM_ANON or VM_FILE
+  vm_initializer init;  // content initializer of every page, or NULL (zero-fill)
+  struct vm_segment *seg;  // for VM_FILE areas: the file bytes (one reference held)
+  struct vm_area *next; // sorted by start
+};
+
+struct supplemental_page_table {
+  pagetable_t pagetable;  // the Sv39 table the SPT's resident pages are mapped in
+  struct page ***buckets; // hash of the pages that have a struct page (chunked: spt.c)
+  uint32 nbuckets;        // a power of two (0 before the first insert)
+  uint32 npages;
+  struct vm_area *areas;
+  struct vm_area *heap;   // the area sbrk grows and shrinks (NULL before exec)
+  struct vm_area *stack;  // the stack's area, which grows down (NULL before exec)
+};
+
+// A user frame. The frame table holds every frame that backs a page.
+struct frame {
+  void *kva;            // the frame's kernel (direct-map) address
+  struct page *page;    // the page it backs (a list once frames are shared)
+  uint16 pin;           // > 0: the kernel is using it (a fault, a copy); not evictable
+  struct frame *next;   // in the frame table's list
+  struct frame *prev;
+};
+
+// Why a fault was or was not resolved.
+enum vm_fault {
+  VM_RESOLVED,
+  VM_BAD_ADDRESS,     // no page registered there
+  VM_KERNEL_ADDRESS,  // not a user address at all
+  VM_PROTECTION,      // a write to a read-only page, an execute of a non-executable one
+  VM_BELOW_SP,        // in the stack's range but below the stack pointer
+  VM_STACK_OVERFLOW,  // below the stack's limit
+  VM_NO_MEMORY,       // no frame (or page table) to be had
+  VM_IO_ERROR,        // the page's contents could not be read
+};
+
+enum vm_access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
+
+// spt.c: the data structure.
+void supplemental_page_table_init(struct supplemental_page_table *spt, pagetable_t pt);
+struct page *spt_find_page(struct supplemental_page_table *spt, uint64 va);
+struct page *spt_lookup_existing(struct supplemental_page_table *spt, uint64 va);
+struct vm_area *spt_find_area(struct supplemental_page_table *spt, uint64 va);
+int spt_insert_page(struct supplemental_page_table *spt, struct page *page);
+void spt_remove_page(struct supplemental_page_table *spt, struct page *page);
+int spt_add_area(struct supplemental_page_table *spt, struct vm_area *area);  // -1 on overlap
+// Calls fn on every page with a struct page; fn may remove the page it is given.
+void spt_for_each(struct supplemental_page_table *spt, void (*fn)(struct page *, void *),
+                  void *arg);
+uint64 spt_bytes(const struct supplemental_page_table *spt);
+void spt_free_buckets(struct supplemental_page_table *spt);
+
+// vm.c: pages, claims and the fault path.
+int vm_alloc_page_with_initializer(struct supplemental_page_table *spt, enum vm_type type,
+                                   uint64 va, uint32 flags, vm_initializer init, void *aux);
+#define vm_alloc_page(spt, type, va, flags) \
+  vm_alloc_page_with_initializer((spt), (type), (va), (flags), NULL, NULL)
+struct page *vm_page_from_area(struct vm_area *area, uint64 va);  // for spt_find_page
+void vm_dealloc_page(struct supplemental_page_table *spt, struct page *page);
+enum vm_fault vm_claim_page(struct supplemental_page_table *spt, uint64 va);
+enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page *page);
+enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 addr,
+                                  enum vm_access access, uint64 user_sp);
+const char *vm_fault_reason(enum vm_fault r, enum vm_access access);
+int supplemental_page_table_copy(struct supplemental_page_table *dst,
+                                 struct supplemental_page_table *src);
+void supplemental_page_table_kill(struct supplemental_page_table *spt);
+// Registers [start, end) as one area; its pages are claimed on first touch.
+struct vm_area *vm_register_area(struct supplemental_page_table *spt, uint64 start,
+                                 uint64 end, enum vm_type type, uint32 flags,
+                                 vm_initializer init, struct vm_segment *seg);
+int vm_set_heap_end(struct supplemental_page_table *spt, uint64 old_end, uint64 new_end);
+uint64 vm_stack_limit(void);  // bytes (the stack= boot argument, 1 MiB by default)
+uint64 vm_heap_max(void);     // first address the heap may not reach
+void vm_segment_put(struct vm_segment *seg);
+void vm_init(void);
+void vm_get_stats(struct vmstat *st);
+// Pins the frame behind user address va of the current process, claiming the page if
+// needed; NULL (and *why set) when the access is not allowed.
+struct frame *vm_pin_user_page(struct supplemental_page_table *spt, uint64 va,
+                               enum vm_access access, enum vm_fault *why);
+// Claims and pins every page of [va, va+len); returns how many bytes from va are pinned
+// (less than len when a page is bad). vm_unpin_user_range undoes it for those bytes.
+uint64 vm_pin_user_range(struct supplemental_page_table *spt, uint64 va, uint64 len,
+                         enum vm_access access);
+void vm_unpin_user_range(struct supplemental_page_table *spt, uint64 va, uint64 len);
+int vm_check_user_range(struct supplemental_page_table *spt, uint64 va, uint64 len,
+                        enum vm_access access, uint64 user_sp);
+int vm_mincore(struct supplemental_page_table *spt, uint64 addr, uint64 len, uint64 vec);
+
+// The page types (uninit.c, anon.c, file.c).
+extern const struct page_operations uninit_ops, anon_ops, file_ops;
+int uninit_initialize(struct page *page, void *kva);
+int anon_initializer(struct page *page, enum vm_type type, void *kva);
+int file_backed_initializer(struct page *page, enum vm_type type, void *kva);
+int lazy_load_segment(struct page *page, void *aux);
+
+// frame.c: the frame table.
+void frame_table_init(uint64 nframes);  // 0: the default share of free memory
+struct frame *vm_get_frame(void);       // pinned, zeroed is the caller's business; NULL if none
+void vm_free_frame(struct frame *frame);
+void frame_pin(struct frame *frame);
+void frame_unpin(struct frame *frame);
+void frame_stats(uint64 *total, uint64 *used);
+// For the gdb helpers and tests: the list of frames in use.
+extern struct frame frame_list;
+
+// Counters (vm.c), updated with atomics from any hart.
+extern struct vmstat vm_counters;
+#define VM_COUNT(field) __atomic_fetch_add(&vm_counters.field, 1, __ATOMIC_RELAXED)
+#define VM_ADD(field, n) __atomic_fetch_add(&vm_counters.field, (n), __ATOMIC_RELAXED)
+
+// events.c: the ring of recent VM events, printed by panic and by gdb's `vmevents`.
+enum vm_event_kind { EV_FAULT, EV_CLAIM, EV_EVICT, EV_SWAP_OUT, EV_SWAP_IN, EV_KILL };
+void vm_event(enum vm_event_kind kind, int pid, uint64 va, uint64 info);
+void vm_events_print(void);
