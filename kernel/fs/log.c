@@ -7,7 +7,9 @@
 //   4. write the header with n = 0.
 // A crash before step 2 loses the whole transaction; after it, recovery at boot redoes step 3.
 // Several operations share one transaction (group commit); begin_op waits while the log could
-// overflow if every running operation wrote MAXOPBLOCKS blocks.
+// overflow if every running operation wrote MAXOPBLOCKS blocks. end_op returns only once the
+// transaction holding the operation has committed, so a system call that returns has its
+// changes on disk (the crash tests rely on it).
 //
 // Lock rules: log.lock guards every field of log; committing is set while one process writes
 // the transaction, which it does without the lock (nobody else changes lh while committing).
@@ -25,6 +27,7 @@ static struct {
   uint start;        // block of the log header; logged blocks follow it
   int outstanding;   // operations between begin_op and end_op
   int committing;    // a commit is writing the log; begin_op waits
+  uint64 group;      // number of the transaction being built; +1 at each commit
   struct logheader lh;  // the transaction being built: home blocks of the logged blocks
   uint8 *head_page;  // the header block as written to disk (not in the buffer cache)
   int64 crash_at;    // boot argument logcrash=N: power off in the N-th commit (crash test)
@@ -111,7 +114,7 @@ static void commit(void) {
   if (n == 0)
     return;
   struct buf *bufs[LOGBLOCKS];
-  uint slots[LOGBLOCKS];
+  uint slots[LOGBLOCKS] = {0};  // all set below; gcc -O2 cannot see it
   for (int i = 0; i < n; i++) {
     bufs[i] = bread(log.dev, log.lh.block[i]);
     slots[i] = log.start + 1 + i;
@@ -139,6 +142,9 @@ void end_op(void) {
     log.committing = 1;
   } else {
     wakeup(&log);  // begin_op may be waiting for the space this operation reserved
+    uint64 mine = log.group;
+    while (log.group == mine)  // the last operation of the group commits it
+      sleep(&log, &log.lock);
   }
   release(&log.lock);
 
@@ -146,6 +152,7 @@ void end_op(void) {
     commit();
     acquire(&log.lock);
     log.committing = 0;
+    log.group++;
     wakeup(&log);
     release(&log.lock);
   }

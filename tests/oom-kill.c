@@ -1,0 +1,48 @@
+// oom-kill: with the default overcommit policy a huge sbrk succeeds (it only registers
+// pages); a child that then touches more pages than there are frames is killed with one
+// "out of memory" line, and everything else keeps running: the parent's memory is intact,
+// the frames come back, and a second greedy child fares the same.
+#include "testlib.h"
+
+#define HEAP (1L << 30)  // 1 GiB, far more than the machine has
+
+// Forks a child that touches HEAP page by page; returns how it ended (wait status).
+static int greedy_child(void) {
+  int pid = fork();
+  CHECK(pid >= 0, "fork");
+  if (pid == 0) {
+    char *p = sbrk(HEAP);
+    if (p == (char *)-1)
+      exit(2);
+    for (long off = 0; off < HEAP; off += 4096)
+      p[off] = 1;
+    exit(0);  // not reached on a 128 MiB machine
+  }
+  int status = 0;
+  CHECK(wait(&status) == pid, "wait");
+  return status;
+}
+
+int main(void) {
+  test_start("oom-kill");
+  static char mine[64 * 1024];
+  for (unsigned i = 0; i < sizeof(mine); i++)
+    mine[i] = (char)(i * 7);
+  struct vmstat before, after;
+  CHECK(vmstat(&before) == 0, "vmstat");
+  CHECK(greedy_child() == -1, "the first greedy child was not killed");
+  CHECK(greedy_child() == -1, "the second greedy child was not killed");
+  CHECK(vmstat(&after) == 0, "vmstat");
+  CHECK(after.frames_used == before.frames_used, "frames used: %lu before, %lu after",
+        before.frames_used, after.frames_used);
+  for (unsigned i = 0; i < sizeof(mine); i++)
+    CHECK(mine[i] == (char)(i * 7), "the parent's memory changed at %u", i);
+  char *argv[] = {"echo", "oom-kill: the system still runs programs", 0};
+  int pid = fork();
+  if (pid == 0) {
+    exec("/echo", argv);
+    exit(1);
+  }
+  expect_child_status(0);
+  test_pass();
+}

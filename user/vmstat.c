@@ -1,0 +1,46 @@
+// vmstat: prints the kernel's memory counters, in the spirit of the Unix tool. With an
+// argument N it prints a line of the changing figures every N ticks until it is killed.
+//   vmstat          all counters, one per line
+//   vmstat N        a compact line every N ticks: frames, faults by kind, swap
+#include "user.h"
+
+static void print_all(const struct vmstat *s) {
+  printf("frames       %8lu total  %8lu used  %8lu free\n", s->frames_total, s->frames_used,
+         s->frames_free);
+  printf("pages        %8lu registered  %8lu resident  (SPTs use %lu bytes)\n",
+         s->pages_registered, s->pages_resident, s->spt_bytes);
+  printf("faults       %8lu total\n", s->faults);
+  printf("  zero-fill  %8lu  (of which stack growth %lu)\n", s->faults_zero, s->faults_stack);
+  printf("  file read  %8lu\n", s->faults_file);
+  printf("  A/D bits   %8lu\n", s->faults_ad);
+  printf("  killed     %8lu\n", s->faults_bad);
+  printf("kernel claims %7lu  (pages copyin/copyout brought in)\n", s->kernel_claims);
+  printf("swap         %8lu slots  %8lu used  %lu in  %lu out  %lu evictions\n", s->swap_slots,
+         s->swap_used, s->swap_ins, s->swap_outs, s->evictions);
+  printf("committed    %8lu pages of %lu\n", s->committed, s->commit_limit);
+}
+
+int main(int argc, char **argv) {
+  struct vmstat s;
+  if (argc > 2 || (argc == 2 && atoi(argv[1]) <= 0)) {
+    fprintf(2, "usage: vmstat [interval-ticks]\n");
+    exit(1);
+  }
+  if (vmstat(&s) < 0) {
+    fprintf(2, "vmstat: the vmstat system call failed\n");
+    exit(1);
+  }
+  if (argc == 1) {
+    print_all(&s);
+    exit(0);
+  }
+  int interval = atoi(argv[1]);
+  for (int i = 0;; i++) {
+    if (i % 20 == 0)
+      printf("   used    free  faults    zero    file   stack  swapin swapout\n");
+    printf("%7lu %7lu %7lu %7lu %7lu %7lu %7lu %7lu\n", s.frames_used, s.frames_free, s.faults,
+           s.faults_zero, s.faults_file, s.faults_stack, s.swap_ins, s.swap_outs);
+    sleep(interval);
+    vmstat(&s);
+  }
+}
