@@ -1,0 +1,365 @@
+// bench: what the kernel's basic operations cost, in guest instructions per operation, read
+// from the instret counter (the kernel lets user mode read it). `make bench` runs it as
+// init=/bench under QEMU with -icount shift=0 on one hart, where instret counts every
+// instruction the hart executes, kernel included, so the figures repeat exactly from run to
+// run. It prints one table row per operation and then powers the machine off.
+//
+// Repeatability: under -icount the clock ticks at fixed points of virtual time, so every
+// timed region starts right after a tick (sleep(1)); whatever ticks fall inside a region then
+// fall at the same instruction in every run. Nothing is printed until the end, and no timed
+// region waits for the disk (each operation runs once untimed first, to warm the caches).
+#include "user.h"
+
+#define PAGE 4096
+#define MIB (1024 * 1024)
+#define GETPID_CALLS 1000
+#define SBRK_BYTES (4 * MIB)
+#define FORK_REPS 20
+#define BIG_HEAP_BYTES (16 * MIB)
+#define BIG_FORK_REPS 4
+#define EXEC_REPS 10
+#define ZERO_FAULT_PAGES 1024
+#define FILE_DATA_PAGES 64  // 256 KiB of initialised data, for the file-backed faults
+#define SPT_SBRK_BYTES (64 * MIB)
+#define SPT_TOUCH_PAGES 1024
+#define MAX_ROWS 16
+#define MAX_NOTES 8
+
+// Initialised, non-zero and writable, so it lands in .data and its pages come from the
+// program file. Page-aligned and a whole number of pages, so no other variable shares its
+// pages. volatile: the compiler may neither fold the reads nor move the array to .rodata.
+static volatile uchar file_data[FILE_DATA_PAGES * PAGE] __attribute__((aligned(PAGE))) = {
+    [0 ... FILE_DATA_PAGES * PAGE - 1] = 0x5a};
+
+// A page that is resident before it is timed, to run the timing code once untimed.
+static volatile uchar warm_page[PAGE] __attribute__((aligned(PAGE)));
+
+struct row {
+  const char *label;
+  const char *unit;     // "instructions" or "bytes"
+  int valid;            // 0: printed as n/a
+  uint64 hundredths;    // the figure times 100 (bytes are shown with two decimals)
+};
+
+static struct row rows[MAX_ROWS];
+static int nrows;
+static char notes[MAX_NOTES][128];
+static int nnotes;
+static int vm_ok;  // vmstat works (the lazy memory system is in)
+static int echo_pipe[2];
+
+static inline uint64 instret(void) {
+  uint64 n;
+  asm volatile("rdinstret %0" : "=r"(n) : : "memory");
+  return n;
+}
+
+// Waits for the next clock tick and returns instret right after it (see the top comment).
+static uint64 start_clock(void) {
+  sleep(1);
+  return instret();
+}
+
+static void fail(const char *what) {
+  fprintf(2, "bench: FAIL: %s\n", what);
+  poweroff(1);
+  exit(1);
+}
+
+// Records the average `total / n`, rounded to the nearest hundredth.
+static void add_row(const char *label, const char *unit, uint64 total, uint64 n) {
+  if (nrows == MAX_ROWS)
+    fail("too many rows");
+  rows[nrows++] = (struct row){label, unit, 1, (total * 100 + n / 2) / n};
+}
+
+static void add_na(const char *label, const char *unit) {
+  if (nrows == MAX_ROWS)
+    fail("too many rows");
+  rows[nrows++] = (struct row){label, unit, 0, 0};
+}
+
+static void add_note(const char *text, uint64 a, uint64 b) {
+  if (nnotes < MAX_NOTES)
+    snprintf(notes[nnotes++], sizeof(notes[0]), text, a, b);
+}
+
+static volatile uchar *grow(int bytes) {
+  char *p = sbrk(bytes);
+  if (p == (char *)-1)
+    fail("sbrk could not grow the heap");
+  return (volatile uchar *)p;
+}
+
+static void shrink(int bytes) {
+  if (sbrk(-bytes) == (char *)-1)
+    fail("sbrk could not shrink the heap");
+}
+
+// Writes (or reads) one byte in each of `npages` pages from p.
+__attribute__((noinline)) static void touch_pages(volatile uchar *p, int npages, int write) {
+  for (int i = 0; i < npages; i++) {
+    if (write)
+      p[(uint64)i * PAGE] = 1;
+    else
+      (void)p[(uint64)i * PAGE];
+  }
+}
+
+// touch_pages timed from a tick. Called once untimed on a resident page first, so that the
+// timed call runs no code (and so no text page) for the first time.
+__attribute__((noinline)) static uint64 time_touch(volatile uchar *p, int npages, int write) {
+  uint64 t0 = start_clock();
+  touch_pages(p, npages, write);
+  return instret() - t0;
+}
+
+// Runs op `reps` times, each from a tick; returns the instructions of all runs together.
+static uint64 time_reps(void (*op)(void), int reps) {
+  uint64 total = 0;
+  for (int i = 0; i < reps; i++) {
+    uint64 t0 = start_clock();
+    op();
+    total += instret() - t0;
+  }
+  return total;
+}
+
+static void bench_getpid(void) {
+  getpid();
+  uint64 t0 = start_clock();
+  for (int i = 0; i < GETPID_CALLS; i++)
+    getpid();
+  add_row("getpid round trip", "instructions", instret() - t0, GETPID_CALLS);
+}
+
+// Grow the heap by 4 MiB and write every page (with eager memory the work is in sbrk, with
+// lazy memory in the faults), then give the 4 MiB back.
+static void bench_sbrk(void) {
+  int npages = SBRK_BYTES / PAGE;
+  touch_pages(grow(SBRK_BYTES), npages, 1);  // warm: page-table pages, allocator state
+  shrink(SBRK_BYTES);
+  uint64 t0 = start_clock();
+  touch_pages(grow(SBRK_BYTES), npages, 1);
+  add_row("sbrk 4 MiB + touch, per page", "instructions", instret() - t0, npages);
+  t0 = start_clock();
+  shrink(SBRK_BYTES);
+  add_row("sbrk shrink 4 MiB, per page", "instructions", instret() - t0, npages);
+}
+
+static void fork_exit_wait(void) {
+  int pid = fork();
+  if (pid < 0)
+    fail("fork failed");
+  if (pid == 0)
+    exit(0);
+  int status = -1;
+  if (wait(&status) != pid || status != 0)
+    fail("wait did not return the child's exit");
+}
+
+// The small process is bench itself: with eager memory its copy includes file_data (64
+// pages, loaded at exec); with lazy memory those pages are not resident here.
+static void bench_fork(void) {
+  fork_exit_wait();
+  add_row("fork + exit + wait (small)", "instructions", time_reps(fork_exit_wait, FORK_REPS),
+          FORK_REPS);
+  int npages = BIG_HEAP_BYTES / PAGE;
+  touch_pages(grow(BIG_HEAP_BYTES), npages, 1);
+  fork_exit_wait();
+  add_row("fork + exit + wait (16 MiB touched heap)", "instructions",
+          time_reps(fork_exit_wait, BIG_FORK_REPS), BIG_FORK_REPS);
+  shrink(BIG_HEAP_BYTES);
+}
+
+// The child runs `/echo bench` with its output into echo_pipe, which the parent drains.
+static void fork_exec_echo(void) {
+  int pid = fork();
+  if (pid < 0)
+    fail("fork failed");
+  if (pid == 0) {
+    close(1);
+    if (dup(echo_pipe[1]) != 1)
+      exit(126);
+    close(echo_pipe[0]);
+    close(echo_pipe[1]);
+    char *argv[] = {"echo", "bench", 0};
+    exec("/echo", argv);
+    exit(127);
+  }
+  int status = -1;
+  if (wait(&status) != pid || status != 0)
+    fail("fork + exec /echo: the child failed");
+  char buf[16];
+  if (read(echo_pipe[0], buf, sizeof(buf)) != 6 || memcmp(buf, "bench\n", 6) != 0)
+    fail("fork + exec /echo: wrong output");
+}
+
+static void bench_exec(void) {
+  if (pipe(echo_pipe) < 0)
+    fail("pipe failed");
+  fork_exec_echo();
+  add_row("fork + exec /echo + wait", "instructions", time_reps(fork_exec_echo, EXEC_REPS),
+          EXEC_REPS);
+  close(echo_pipe[0]);
+  close(echo_pipe[1]);
+}
+
+// One zero-fill fault: the first write to each page of a fresh sbrk region, minus the same
+// loop over the same (now resident) pages, which measures the loop itself. With eager memory
+// sbrk already filled the pages, and the figure is 0.
+static void bench_zero_fault(void) {
+  warm_page[0] = 1;
+  time_touch(warm_page, 1, 1);
+  volatile uchar *p = grow(ZERO_FAULT_PAGES * PAGE);
+  struct vmstat before, after;
+  if (vm_ok && vmstat(&before) < 0)
+    fail("vmstat failed");
+  uint64 first = time_touch(p, ZERO_FAULT_PAGES, 1);
+  if (vm_ok && vmstat(&after) < 0)
+    fail("vmstat failed");
+  uint64 again = time_touch(p, ZERO_FAULT_PAGES, 1);
+  add_row("zero-fill fault (loop cost subtracted)", "instructions",
+          first > again ? first - again : 0, ZERO_FAULT_PAGES);
+  if (vm_ok && after.faults_zero - before.faults_zero != ZERO_FAULT_PAGES)
+    add_note("note: the zero-fill pass took %lu zero-fill faults, expected %lu",
+             after.faults_zero - before.faults_zero, ZERO_FAULT_PAGES);
+  shrink(ZERO_FAULT_PAGES * PAGE);
+}
+
+// In a process exec'ed afresh from /bench: the first read of each file_data page (a fault
+// that copies the block from the buffer cache) minus a second read of the same pages (the
+// loop alone). Sends the figure and the count of file faults (or -1) down fd.
+static int file_fault_child(int fd, int use_vmstat) {
+  warm_page[0] = 1;
+  time_touch(warm_page, 1, 0);
+  struct vmstat before, after;
+  if (use_vmstat && vmstat(&before) < 0)
+    return 1;
+  uint64 first = time_touch(file_data, FILE_DATA_PAGES, 0);
+  if (use_vmstat && vmstat(&after) < 0)
+    return 1;
+  uint64 again = time_touch(file_data, FILE_DATA_PAGES, 0);
+  uint64 out[2] = {first > again ? first - again : 0,
+                   use_vmstat ? after.faults_file - before.faults_file : (uint64)-1};
+  return write(fd, out, sizeof(out)) == sizeof(out) ? 0 : 1;
+}
+
+// Runs `/bench --file-fault FD vm|novm` and returns what it sends back.
+static void run_file_fault_child(uint64 out[2]) {
+  int fds[2];
+  if (pipe(fds) < 0)
+    fail("pipe failed");
+  int pid = fork();
+  if (pid < 0)
+    fail("fork failed");
+  if (pid == 0) {
+    close(fds[0]);
+    char fdarg[16];
+    snprintf(fdarg, sizeof(fdarg), "%d", fds[1]);
+    char *argv[] = {"bench", "--file-fault", fdarg, vm_ok ? "vm" : "novm", 0};
+    exec("/bench", argv);
+    exit(127);
+  }
+  close(fds[1]);
+  int n = read(fds[0], out, 2 * sizeof(uint64));
+  int status = -1;
+  if (wait(&status) != pid || status != 0 || n != 2 * sizeof(uint64))
+    fail("the --file-fault child failed");
+  close(fds[0]);
+}
+
+// The file-backed fault without the disk wait: this process never reads file_data, so the
+// first child reads its blocks from the disk into the buffer cache, and the second child,
+// whose figure is kept, finds them there.
+static void bench_file_fault(void) {
+  uint64 out[2];
+  run_file_fault_child(out);
+  run_file_fault_child(out);
+  add_row("file-backed fault, cached (loop cost subtracted)", "instructions", out[0],
+          FILE_DATA_PAGES);
+  if (vm_ok && out[1] != FILE_DATA_PAGES)
+    add_note("note: the file-fault pass took %lu file faults, expected %lu", out[1],
+             FILE_DATA_PAGES);
+}
+
+// Supplemental-page-table memory: the whole system's spt_bytes / pages_registered after a
+// 64 MiB sbrk left untouched but for its first 1024 pages; the bytes per page that the
+// untouched sbrk registered; and the bytes added per page made resident.
+static void bench_spt(void) {
+  const char *sys = "SPT bytes/registered page (system)";
+  const char *reg = "SPT bytes/page, untouched 64 MiB sbrk";
+  const char *res = "SPT bytes/page made resident";
+  struct vmstat a, b, c;
+  char *p;
+  if (!vm_ok || vmstat(&a) < 0 || (p = sbrk(SPT_SBRK_BYTES)) == (char *)-1) {
+    add_na(sys, "bytes");
+    add_na(reg, "bytes");
+    add_na(res, "bytes");
+    return;
+  }
+  if (vmstat(&b) < 0)
+    fail("vmstat failed");
+  touch_pages((volatile uchar *)p, SPT_TOUCH_PAGES, 1);
+  if (vmstat(&c) < 0)
+    fail("vmstat failed");
+  shrink(SPT_SBRK_BYTES);
+  uint64 registered = b.pages_registered - a.pages_registered;
+  if (c.pages_registered)
+    add_row(sys, "bytes", c.spt_bytes, c.pages_registered);
+  else
+    add_na(sys, "bytes");
+  if (registered)
+    add_row(reg, "bytes", b.spt_bytes - a.spt_bytes, registered);
+  else
+    add_na(reg, "bytes");
+  add_row(res, "bytes", c.spt_bytes - b.spt_bytes, SPT_TOUCH_PAGES);
+  if (registered != SPT_SBRK_BYTES / PAGE)
+    add_note("note: the 64 MiB sbrk registered %lu pages, expected %lu", registered,
+             SPT_SBRK_BYTES / PAGE);
+}
+
+static void print_table(void) {
+  printf("bench: guest instructions per operation (instret, QEMU -icount shift=0, 1 hart, "
+         "kernel included)\n");
+  for (int i = 0; i < nrows; i++) {
+    struct row *r = &rows[i];
+    if (!r->valid)
+      printf("bench: %-48s %10s %s\n", r->label, "n/a", r->unit);
+    else if (r->unit[0] == 'b')
+      printf("bench: %-48s %7lu.%02lu %s\n", r->label, r->hundredths / 100,
+             r->hundredths % 100, r->unit);
+    else
+      printf("bench: %-48s %10lu %s\n", r->label, (r->hundredths + 50) / 100, r->unit);
+  }
+  if (!vm_ok)
+    printf("bench: note: vmstat failed: memory is eager (faults cost 0, no SPT figures)\n");
+  for (int i = 0; i < nnotes; i++)
+    printf("bench: %s\n", notes[i]);
+  printf("bench: done\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc == 4 && strcmp(argv[1], "--file-fault") == 0)
+    return file_fault_child(atoi(argv[2]), strcmp(argv[3], "vm") == 0);
+  if (argc != 1) {
+    fprintf(2, "usage: bench (measures, prints a table, then powers the machine off)\n");
+    return 1;
+  }
+  struct vmstat st;
+  vm_ok = vmstat(&st) == 0;
+  char *brk = sbrk(0);  // page-align the break, so that n pages of sbrk are n whole pages
+  if ((uint64)brk % PAGE)
+    grow(PAGE - (uint64)brk % PAGE);
+  bench_getpid();
+  bench_sbrk();
+  bench_fork();
+  bench_exec();
+  bench_zero_fault();
+  bench_file_fault();
+  bench_spt();
+  print_table();
+  poweroff(0);
+  fail("poweroff returned");
+  return 1;
+}
