@@ -1,8 +1,8 @@
 // The frame table: one struct frame per frame that backs a user page. User frames come from
 // the page allocator, up to a limit fixed at boot (the frames= boot argument, else all free
 // memory but a reserve for the kernel's own tables, stacks and buffers). Frames in use sit on
-// a circular list, the order a clock hand will sweep when eviction comes; the list and every
-// frame's page and pin fields are guarded by frame_lock.
+// a circular list, the order a clock hand will sweep when eviction comes; the list, the
+// count and every frame's page field are guarded by frame_lock (pin counts are atomic).
 #include "vm/vm.h"
 #include "arch/memlayout.h"
 #include "arch/spinlock.h"
@@ -32,26 +32,23 @@ void frame_table_init(uint64 nframes) {
 // A frame for a page, pinned (the caller fills and maps it, then unpins). NULL when the
 // limit is reached or the page allocator is empty; eviction will go here.
 struct frame *vm_get_frame(void) {
-  acquire(&frame_lock);
-  if (frames_used >= frames_total) {
-    release(&frame_lock);
-    return NULL;
-  }
-  frames_used++;
-  release(&frame_lock);
   struct frame *f = kmalloc(sizeof(*f));
   void *kva = f ? kpage_alloc() : NULL;
   if (!kva) {
     kfree(f);
-    acquire(&frame_lock);
-    frames_used--;
-    release(&frame_lock);
     return NULL;
   }
   f->kva = kva;
   f->page = NULL;
   f->pin = 1;
   acquire(&frame_lock);
+  if (frames_used >= frames_total) {
+    release(&frame_lock);
+    kpage_free(kva);
+    kfree(f);
+    return NULL;
+  }
+  frames_used++;
   f->next = &frame_list;
   f->prev = frame_list.prev;
   frame_list.prev->next = f;
@@ -71,19 +68,14 @@ void vm_free_frame(struct frame *f) {
   kfree(f);
 }
 
-void frame_pin(struct frame *f) {
-  acquire(&frame_lock);
-  f->pin++;
-  release(&frame_lock);
-}
+// Pins are atomic counters, not under frame_lock: they are taken on every copyin/copyout.
+// Whoever picks a victim (eviction) must see pin == 0 under frame_lock and then re-check.
+void frame_pin(struct frame *f) { __atomic_fetch_add(&f->pin, 1, __ATOMIC_ACQUIRE); }
 
 void frame_unpin(struct frame *f) {
-  acquire(&frame_lock);
-  if (f->pin == 0)
+  if (__atomic_fetch_sub(&f->pin, 1, __ATOMIC_RELEASE) == 0)
     panic("frame_unpin: frame %p (page va %p) is not pinned", f->kva,
           f->page ? (void *)f->page->va : NULL);
-  f->pin--;
-  release(&frame_lock);
 }
 
 void frame_stats(uint64 *total, uint64 *used) {

@@ -19,6 +19,7 @@ static uint32 hash_va(uint64 va, uint32 nbuckets) {
 
 #define CHUNK 512
 static struct page **slot(struct supplemental_page_table *spt, uint32 h);
+static int link_page(struct supplemental_page_table *spt, struct page *page);
 
 void supplemental_page_table_init(struct supplemental_page_table *spt, pagetable_t pt) {
   spt->pagetable = pt;
@@ -58,7 +59,7 @@ struct page *spt_find_page(struct supplemental_page_table *spt, uint64 va) {
   if (!area)
     return NULL;
   page = vm_page_from_area(area, va);
-  if (page && spt_insert_page(spt, page) < 0) {
+  if (page && link_page(spt, page) < 0) {
     vm_dealloc_page(spt, page);
     return NULL;
   }
@@ -129,10 +130,8 @@ void spt_free_buckets(struct supplemental_page_table *spt) {
   spt->nbuckets = 0;
 }
 
-// Inserts a page; -1 if one is already there at its va (or no memory for the table).
-int spt_insert_page(struct supplemental_page_table *spt, struct page *page) {
-  if (spt_lookup_existing(spt, page->va))
-    return -1;
+// Links a page known to be absent; -1 if there is no memory for the table.
+static int link_page(struct supplemental_page_table *spt, struct page *page) {
   if (spt->npages >= spt->nbuckets && grow(spt) < 0 && !spt->nbuckets)
     return -1;
   struct page **head = slot(spt, hash_va(page->va, spt->nbuckets));
@@ -140,6 +139,11 @@ int spt_insert_page(struct supplemental_page_table *spt, struct page *page) {
   *head = page;
   spt->npages++;
   return 0;
+}
+
+// Inserts a page; -1 if one is already there at its va (or no memory for the table).
+int spt_insert_page(struct supplemental_page_table *spt, struct page *page) {
+  return spt_lookup_existing(spt, page->va) ? -1 : link_page(spt, page);
 }
 
 // Unlinks the page and hands it to vm_dealloc_page (which frees its frame and the struct).

@@ -103,7 +103,7 @@ struct supplemental_page_table {
 struct frame {
   void *kva;            // the frame's kernel (direct-map) address
   struct page *page;    // the page it backs (a list once frames are shared)
-  uint16 pin;           // > 0: the kernel is using it (a fault, a copy); not evictable
+  uint32 pin;           // > 0: the kernel is using it (a fault, a copy); not evictable
   struct frame *next;   // in the frame table's list
   struct frame *prev;
 };

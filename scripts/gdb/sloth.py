@@ -1,28 +1,27 @@
 """gdb helpers for sloth, loaded by .gdbinit. Commands:
 
   harts          every hart: hart id, online, timer ticks, running process
-  ptwalk VA [ROOT]  the Sv39 walk of VA: each level's PTE and what it means
-                 (ROOT: a page table's kernel address; default: the hart's satp)
+  ptwalk VA [ROOT]  the Sv39 walk of VA (user or kernel): each level's PTE, its flags
+                 (VRWXUGAD) and what it means (ROOT: a page table's kernel address, such
+                 as proc[i].pagetable; default: the selected hart's satp)
   ksym ADDR      the kernel function containing ADDR
+  spt [PID]      a process's supplemental page table: its areas (range, type, rwx,
+                 initializer, file inode and offset), then every struct page by va (type,
+                 rwx, resident or not, frame kva and pa); default: the selected hart's process
+  frames         the frame table: each frame's kva, pa, pin count, page va and type, owner
+  faultbreak VA  stop at the next page fault on VA's page (in vm_try_handle_fault)
+  vmevents [N]   the VM event ring (faults, claims, evictions, swaps, kills), oldest first
 """
+import os
+import sys
+
 import gdb
 
-DIRECT_MAP = 0xFFFFFFC000000000
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sloth_util import DIRECT_MAP, address, read_u64, u64  # noqa: E402
+import sloth_vm  # noqa: E402,F401  (registers spt, frames, faultbreak, vmevents)
+
 PTE_BITS = "VRWXUGAD"
-
-
-def u64(value):
-    return int(value) & 0xFFFFFFFFFFFFFFFF
-
-
-def address(expr):
-    """The value of a gdb expression (a number, a variable, a function) as an address."""
-    return u64(gdb.parse_and_eval("(unsigned long)(%s)" % expr))
-
-
-def read_u64(addr):
-    mem = gdb.selected_inferior().read_memory(addr, 8)
-    return int.from_bytes(bytes(mem), "little")
 
 
 def pte_flags(pte):

@@ -1,0 +1,276 @@
+"""gdb commands for sloth's memory system (kernel/vm/vm.h): a process's supplemental page
+table, the frame table, a breakpoint on the next fault at one page, the VM event ring.
+They only read kernel memory, so they are safe at any stop, but a structure that the stopped
+hart was changing may show half changed."""
+import gdb
+
+from sloth_util import (DIRECT_MAP, PGSIZE, current_proc, deref, proc_label, procs_in_use,
+                        read_pointers, symbol_at, u64)
+
+BUCKET_CHUNK = 512  # struct page * per chunk of spt.buckets (kernel/vm/spt.c, CHUNK)
+PAGE_WRITABLE, PAGE_EXEC, PAGE_ALONE = 0x1, 0x2, 0x4
+MAX_CHAIN = 1 << 20  # longer than any real list: the walk is going round a broken one
+SCAUSE_NAMES = {12: "instruction page fault", 13: "load page fault", 15: "store page fault"}
+
+
+def perms(flags):
+    """rwx of a page or area: user pages are always readable (vm.c, pte_perm)."""
+    return "r" + ("w" if flags & PAGE_WRITABLE else "-") + ("x" if flags & PAGE_EXEC else "-")
+
+
+def plural(n, word):
+    return "%d %s%s" % (n, word, "" if n == 1 else "s")
+
+
+def enum_name(value, enum_type):
+    """The name of an enum's value (VM_ANON, EV_CLAIM, ...), or the number if it has none."""
+    return str(gdb.Value(int(value)).cast(gdb.lookup_type(enum_type)))
+
+
+def page_type(page):
+    """VM_ANON, VM_FILE, or VM_UNINIT->VM_ANON for a page that has not been claimed yet."""
+    if u64(page["ops"]) == 0:
+        return "(no ops)"
+    kind = str(page["ops"]["type"])
+    if kind == "VM_UNINIT":
+        kind += "->" + str(page["uninit"]["type"])
+    return kind
+
+
+def spt_pages(spt):
+    """[(address, struct page value)] of every page in spt's hash: bucket h is
+    buckets[h / 512][h % 512] and each bucket is a chain through hash_next."""
+    nbuckets, directory = int(spt["nbuckets"]), u64(spt["buckets"])
+    if nbuckets == 0 or directory == 0:
+        return []
+    pages = []
+    chunks = read_pointers(directory, (nbuckets + BUCKET_CHUNK - 1) // BUCKET_CHUNK)
+    for chunk in chunks:
+        for head in read_pointers(chunk, min(nbuckets, BUCKET_CHUNK)):
+            addr = head
+            while addr:
+                if len(pages) > MAX_CHAIN:
+                    raise gdb.GdbError("spt: hash chains do not end (a loop?)")
+                page = deref(addr, "struct page")
+                pages.append((addr, page))
+                addr = u64(page["hash_next"])
+    return pages
+
+
+def spt_areas(spt):
+    areas, addr = [], u64(spt["areas"])
+    while addr:
+        if len(areas) > MAX_CHAIN:
+            raise gdb.GdbError("spt: the area list does not end (a loop?)")
+        area = deref(addr, "struct vm_area")
+        areas.append((addr, area))
+        addr = u64(area["next"])
+    return areas
+
+
+def area_line(spt, addr, area):
+    init = u64(area["init"])
+    line = "  area %#018x-%#018x  %-7s  %s  %-17s  %11s" % (
+        u64(area["start"]), u64(area["end"]), str(area["type"]), perms(int(area["flags"])),
+        symbol_at(init) if init else "zero-fill",
+        plural((u64(area["end"]) - u64(area["start"])) // PGSIZE, "page"))
+    if u64(area["seg"]):
+        seg = area["seg"].dereference()
+        line += "  inode %d offset %#x (%#x bytes for va %#x)" % (
+            int(seg["ip"]["inum"]), u64(seg["off"]), u64(seg["filesz"]), u64(seg["vaddr"]))
+    if addr == u64(spt["heap"]):
+        line += "  heap"
+    if addr == u64(spt["stack"]):
+        line += "  stack"
+    return line
+
+
+def page_line(addr, page):
+    flags = int(page["flags"])
+    line = "  page %#018x  %-18s  %s  " % (u64(page["va"]), page_type(page), perms(flags))
+    frame_addr = u64(page["frame"])
+    if frame_addr:
+        frame = page["frame"].dereference()
+        kva = u64(frame["kva"])
+        line += "resident      kva %#x  pa %#x  pin %d" % (kva, kva - DIRECT_MAP,
+                                                          int(frame["pin"]))
+        if u64(frame["page"]) != addr:
+            line += "  (frame->page is %#x, not this page)" % u64(frame["page"])
+    else:
+        line += "not resident"
+        if str(page["ops"]["type"]) == "VM_ANON" and int(page["anon"]["swap_slot"]) >= 0:
+            line += "  in swap slot %d" % int(page["anon"]["swap_slot"])
+    if flags & PAGE_ALONE:
+        line += "  (registered alone)"
+    return line + "  struct page %#x" % addr
+
+
+def find_proc(arg):
+    """The process that `spt [PID]` means: pid PID, or the one running on the selected hart."""
+    if arg.strip():
+        pid = int(gdb.parse_and_eval(arg))
+        for p in procs_in_use():
+            if int(p["pid"]) == pid:
+                return p
+        raise gdb.GdbError("spt: no process with pid %d" % pid)
+    p = current_proc()
+    if p is None:
+        raise gdb.GdbError("spt: no process is running on this hart (give a pid)")
+    return p
+
+
+class Spt(gdb.Command):
+    """spt [PID]: a process's supplemental page table: its areas, then every struct page in
+    its hash by va (type, rwx, frame). Default: the process on the selected hart."""
+
+    def __init__(self):
+        super().__init__("spt", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        p = find_proc(arg)
+        spt = p["spt"]
+        areas, pages = spt_areas(spt), spt_pages(spt)
+        print("spt of %s: %s, %s (npages %d, %d buckets), page table %#x" % (
+            proc_label(p), plural(len(areas), "area"), plural(len(pages), "struct page"),
+            int(spt["npages"]), int(spt["nbuckets"]), u64(spt["pagetable"])))
+        for addr, area in areas:
+            print(area_line(spt, addr, area))
+        for addr, page in sorted(pages, key=lambda ap: u64(ap[1]["va"])):
+            print(page_line(addr, page))
+        if not pages:
+            print("  no struct page yet: nothing was touched")
+
+
+def page_owners():
+    """{struct page address: "pid N (name)"} over the SPTs of every process in use."""
+    owners = {}
+    for p in procs_in_use():
+        for addr, _ in spt_pages(p["spt"]):
+            owners[addr] = proc_label(p)
+    return owners
+
+
+def static_int(name):
+    try:
+        return int(gdb.parse_and_eval(name))
+    except gdb.error:
+        return None
+
+
+class Frames(gdb.Command):
+    """frames: the frame table (the list at frame_list): each frame's kva, pa, pin count, the
+    page it backs and the process that owns that page; then totals."""
+
+    def __init__(self):
+        super().__init__("frames", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        head = u64(gdb.parse_and_eval("&frame_list"))
+        owners = page_owners()
+        used, limit = static_int("frames_used"), static_int("frames_total")
+        print("frame table: frames_used %s of %s" % (used, limit))
+        count = pinned = orphans = 0
+        types = {}
+        addr = u64(gdb.parse_and_eval("frame_list.next"))
+        while addr != head:
+            if addr == 0 or count > MAX_CHAIN:
+                raise gdb.GdbError("frames: the list is broken after %d frames" % count)
+            frame = deref(addr, "struct frame")
+            kva, pin, page_addr = u64(frame["kva"]), int(frame["pin"]), u64(frame["page"])
+            line = "  kva %#x  pa %#x  pin %d  " % (kva, kva - DIRECT_MAP, pin)
+            if page_addr:
+                page = frame["page"].dereference()
+                kind = page_type(page)
+                line += "va %#018x  %-7s  %s" % (u64(page["va"]), kind,
+                                                  owners.get(page_addr, "owner not found"))
+                if u64(page["frame"]) != addr:
+                    line += "  (page->frame is %#x, not this frame)" % u64(page["frame"])
+            else:
+                kind = "no page"
+                line += "no page"
+                orphans += 1
+            types[kind] = types.get(kind, 0) + 1
+            count += 1
+            pinned += pin > 0
+            print(line)
+            addr = u64(frame["next"])
+        by_type = ", ".join("%d %s" % (n, kind) for kind, n in sorted(types.items()))
+        print("%s (%d KiB) in the list, %d pinned%s" % (
+            plural(count, "frame"), count * PGSIZE // 1024, pinned,
+            "; " + by_type if by_type else ""))
+
+
+class FaultBreakpoint(gdb.Breakpoint):
+    """Stops at the entry of vm_try_handle_fault when its addr (a1) lies in one page. At the
+    entry instruction the arguments are still in a0..a3 whatever the optimisation level."""
+
+    def __init__(self, va):
+        super().__init__("*vm_try_handle_fault", temporary=True)
+        self.page = va & ~(PGSIZE - 1)
+
+    def stop(self):
+        addr = u64(gdb.parse_and_eval("$a1"))
+        if addr & ~(PGSIZE - 1) != self.page:
+            return False
+        access = enum_name(gdb.parse_and_eval("$a2"), "enum vm_access")
+        access = access[len("ACCESS_"):].lower() if access.startswith("ACCESS_") else access
+        p = current_proc()
+        print("faultbreak: %s fault at va %#x (page %#x) by %s, called from %s" % (
+            access, addr, self.page, proc_label(p) if p is not None else "no process",
+            symbol_at(u64(gdb.parse_and_eval("$ra")))))
+        return True
+
+
+class FaultBreak(gdb.Command):
+    """faultbreak VA: stop at the next page fault (vm_try_handle_fault) on VA's page."""
+
+    def __init__(self):
+        super().__init__("faultbreak", gdb.COMMAND_BREAKPOINTS)
+
+    def invoke(self, arg, from_tty):
+        if not arg.strip():
+            raise gdb.GdbError("usage: faultbreak VA")
+        va = u64(gdb.parse_and_eval("(unsigned long)(%s)" % arg))
+        bp = FaultBreakpoint(va)
+        print("faultbreak: breakpoint %d stops at the next fault on page %#x" % (
+            bp.number, bp.page))
+
+
+def event_info(kind, info):
+    """The kind-specific info of a VM event in words (see the vm_event calls)."""
+    if kind == "fault":
+        return SCAUSE_NAMES.get(info, "scause %#x" % info)
+    if kind == "claim":
+        return enum_name(info, "enum vm_type")
+    if kind == "kill":
+        return enum_name(info, "enum vm_fault")
+    return "%#x" % info
+
+
+class VmEvents(gdb.Command):
+    """vmevents [N]: the VM event ring (kernel/vm/events.c), oldest first; N: the last N."""
+
+    def __init__(self):
+        super().__init__("vmevents", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        ring = gdb.parse_and_eval("vm_event_ring")
+        low, high = ring.type.range()
+        entries = [ring[i] for i in range(low, high + 1) if u64(ring[i]["seq"]) != 0]
+        entries.sort(key=lambda e: u64(e["seq"]))
+        if arg.strip():
+            entries = entries[-int(gdb.parse_and_eval(arg)):]
+        print("VM events, oldest first (%d shown; %d recorded since boot):" % (
+            len(entries), u64(gdb.parse_and_eval("vm_event_next"))))
+        for e in entries:
+            kind = enum_name(e["kind"], "enum vm_event_kind")
+            kind = kind[3:].lower().replace("_", "-") if kind.startswith("EV_") else kind
+            print("  #%-5d %-8s pid %-3d va %#018x  %s" % (
+                u64(e["seq"]), kind, int(e["pid"]), u64(e["va"]),
+                event_info(kind, u64(e["info"]))))
+
+
+Spt()
+Frames()
+FaultBreak()
+VmEvents()
