@@ -124,7 +124,11 @@ def run_crash_test(opts, test):
         "the writer never printed %r" % test.kill_after
     text = "=== first boot (killed) ===\n" + seen.decode("utf-8", "replace")
     if not reason:
-        checker = KernelRun(test.name + "-check", test.check_args, image, test)
+        # {done_a} and {done_b}: how many files each writer reported done (so committed).
+        out1 = seen.decode("utf-8", "replace")
+        done = {w: len(set(re.findall(r"crash-write: f%s(\d+) done" % w, out1))) for w in "ab"}
+        check_args = test.check_args.format(done_a=done["a"], done_b=done["b"])
+        checker = KernelRun(test.name + "-check", check_args, image, test)
         result = subprocess.run(qemu_command(opts, checker), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 timeout=test.timeout)
