@@ -137,6 +137,10 @@ $(BUILD)/unit/test_gpt: tests/unit/test_gpt.c kernel/dev/gpt.c kernel/lib/crc32.
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+$(BUILD)/unit/test_spt: tests/unit/test_spt.c kernel/vm/spt.c | setup
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
 
 # Device trees QEMU itself produces, for test_fdt.
 DTBS := $(foreach m,128M 2G,$(foreach s,1 3 8,$(BUILD)/unit/dtb/virt-$(m)-$(s).dtb))
