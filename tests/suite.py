@@ -50,8 +50,8 @@ class GdbTest(KernelTest):
     """Boots with QEMU waiting for gdb and drives gdb-multiarch in batch mode through .gdbinit
     (which runs to boot_main) and then `commands`; `expect` applies to gdb's output."""
 
-    def __init__(self, name, commands, args="", expect=(), cpus=1, timeout=60):
-        super().__init__(name, args=args, cpus=cpus, expect=expect, timeout=timeout)
+    def __init__(self, name, commands, args="", expect=(), cpus=1, timeout=60, disk=False):
+        super().__init__(name, args=args, cpus=cpus, expect=expect, timeout=timeout, disk=disk)
         self.commands = list(commands)
 
 
@@ -96,6 +96,11 @@ def kalloc_test(name, mem):
     ], reject=[r"kalloc: page .* handed out"])
 
 
+def kill_line(name, cause, reason, va=r"0x[0-9a-f]+"):
+    """The kernel's one line for a process killed by a bad access (see DESIGN.md)."""
+    return r"pid \d+ \(%s\): killed: %s at va %s, pc 0x[0-9a-f]+: %s" % (name, cause, va, reason)
+
+
 CRASH_CHECK_LINES = [r"crash-check: \d+ complete files, \d+ temporaries removed",
                      r"crash-check: ok"]
 
@@ -103,6 +108,7 @@ TESTS = [
     UnitTest("unit-fdt", ["{build}/unit/test_fdt", "{build}/unit/dtb"],
              expect=[r"test_fdt: \d+ checks passed"]),
     UnitTest("unit-gpt", ["{build}/unit/test_gpt"], expect=[r"test_gpt: \d+ checks passed"]),
+    UnitTest("unit-spt", ["{build}/unit/test_spt"], expect=[r"test_spt: \d+ checks passed"]),
     boot_test("boot", "128M", 128, 3),
     boot_test("boot-2g", "2G", 2048, 1),
     smp_test(1),
@@ -167,8 +173,72 @@ TESTS = [
     UserTest("concurrent-fs", timeout=180, weight=3),
     # Strict accounting: sbrk fails up front once the frames are promised.
     UserTest("sbrk-oom", args="init=/tests/sbrk-oom overcommit=never", weight=2),
+    # Default overcommit: the 1 GiB heap registers; touching it all gets the child killed.
+    UserTest("oom-kill", weight=2, reject=[r"FAIL"], expect=[
+        r"pid \d+ \(oom-kill\): killed: store page fault at va 0x[0-9a-f]+, pc 0x[0-9a-f]+: out of memory",
+        r"pid \d+ \(oom-kill\): killed: store page fault at va 0x[0-9a-f]+, pc 0x[0-9a-f]+: out of memory",
+        r"oom-kill: the system still runs programs",
+        r"oom-kill: ok"]),
     UserTest("badptr"),
     UserTest("sh-pipeline"),
+    # The memory system: lazy segments, lazy sbrk, stack growth, bad accesses, fork's SPT copy.
+    UserTest("lazy-anon"),
+    UserTest("lazy-file"),
+    UserTest("lazy-sbrk", reject=[r"FAIL"], expect=[
+        kill_line("lazy-sbrk", "store page fault", "no such page"),
+        kill_line("lazy-sbrk", "load page fault", "no such page"),
+        r"lazy-sbrk: ok",
+    ]),
+    UserTest("pt-grow-stack"),
+    UserTest("pt-big-stk-obj"),
+    UserTest("pt-grow-stk-sc"),
+    UserTest("pt-grow-bad", reject=[r"FAIL"], expect=[
+        kill_line("pt-grow-bad", "load page fault", "below the stack pointer"),
+        kill_line("pt-grow-bad", "store page fault", "below the stack pointer"),
+        kill_line("pt-grow-bad", "load page fault", "below the stack pointer"),
+        kill_line("pt-grow-bad", "store page fault", "stack overflow"),
+        r"pt-grow-bad: ok",
+    ]),
+    UserTest("pt-bad-addr", reject=[r"FAIL"], expect=[
+        kill_line("pt-bad-addr", "load page fault", "no such page", va="0x0+"),
+        kill_line("pt-bad-addr", "store page fault", "no such page", va="0x0+"),
+        kill_line("pt-bad-addr", "load page fault", "no such page", va="0x0*1000"),
+        kill_line("pt-bad-addr", "store page fault", "no such page", va="0x0*1000"),
+        kill_line("pt-bad-addr", "instruction page fault", "no such page", va="0x0*1000"),
+        kill_line("pt-bad-addr", "load page fault", "no such page", va="0x0*3000000000"),
+        kill_line("pt-bad-addr", "store page fault", "no such page", va="0x0*3000000000"),
+        kill_line("pt-bad-addr", "instruction page fault", "no such page", va="0x0*3000000000"),
+        kill_line("pt-bad-addr", "load page fault", "no such page", va="0x0*3ffffff000"),
+        r"pt-bad-addr: echo runs",
+        r"pt-bad-addr: ok",
+    ]),
+    UserTest("pt-bad-read"),
+    UserTest("pt-write-code", reject=[r"FAIL"], expect=[
+        kill_line("pt-write-code", "store page fault", "write to a read-only page"),
+        kill_line("pt-write-code", "store page fault", "write to a read-only page"),
+        kill_line("pt-write-code", "store page fault", "write to a read-only page"),
+        kill_line("pt-write-code", "store page fault", "write to a read-only page"),
+        r"pt-write-code: ok",
+    ]),
+    UserTest("pt-write-code2", reject=[r"FAIL"]),  # the child may be killed instead of -1
+    UserTest("pt-kernel-addr", reject=[r"FAIL"], expect=[
+        kill_line("pt-kernel-addr", "load page fault", "kernel address", va="0xffffffc080200000"),
+        kill_line("pt-kernel-addr", "store page fault", "kernel address", va="0xffffffc080200000"),
+        kill_line("pt-kernel-addr", "instruction page fault", "kernel address",
+                  va="0xffffffc080200000"),
+        kill_line("pt-kernel-addr", "load page fault", "kernel address", va="0xffffffffffff0000"),
+        kill_line("pt-kernel-addr", "store page fault", "kernel address", va="0xffffffe000000000"),
+        kill_line("pt-kernel-addr", "load page fault", "(kernel address|no such page)",
+                  va="0x0*8000000000"),
+        r"pt-kernel-addr: ok",
+    ]),
+    UserTest("page-linear"),
+    UserTest("page-parallel", timeout=120, weight=2),
+    UserTest("page-shuffle", timeout=120, weight=2),
+    UserTest("page-merge-seq", timeout=120, weight=2),
+    UserTest("page-merge-par", timeout=120, weight=2),
+    UserTest("page-merge-stk"),
+    UserTest("fork-spt", timeout=120, weight=2),
     # A disk whose primary and backup GPT headers are both corrupt: a clear panic at boot.
     KernelTest("gpt-corrupt", args="", disk="{build}/gpt-corrupt.img", status=PANIC_EXIT, expect=[
         r"panic: gpt: primary table \(LBA 1\): header CRC mismatch .*; backup table \(LBA \d+\): header CRC mismatch .*",
@@ -177,7 +247,8 @@ TESTS = [
     # killed at some moment after 6 files of each writer were committed, and a crash right
     # after a commit point (logcrash=N), which only the log's recovery can repair.
     CrashTest("crash-kill", write_args="init=/tests/crash-write",
-              check_args="init=/tests/crash-check,6", kill_after="crash-write: fb5 done",
+              check_args="init=/tests/crash-check,{done_a},{done_b}",
+              kill_after="crash-write: fb5 done",
               kill_delay=0.25, timeout=120, weight=2, expect=CRASH_CHECK_LINES),
     CrashTest("crash-commit", write_args="init=/tests/crash-write logcrash=25",
               check_args="init=/tests/crash-check,0", kill_after="log: simulated crash",
@@ -200,5 +271,42 @@ TESTS = [
         r"  level 0  index +\d+  pte 0x[0-9a-f]{16}  VR-X-GAD  -> 0x802[0-9a-f]{5}",
         r"  4 KiB page: va 0xffffffc0802[0-9a-f]{5} -> pa 0x802[0-9a-f]{5}",
         r"ktest_run(\+\d+)? in section \.text",
+    ]),
+    # One lazy fault under gdb (scripts/gdb/sloth_vm.py): init's first instruction fetch at
+    # 0x10000 (every program's _start, user/user.ld) is caught by faultbreak; spt shows the
+    # page absent, then UNINIT (in vm_do_claim_page), then FILE with a frame after the claim;
+    # frames, ptwalk and vmevents agree; the program then runs to power_off(0).
+    GdbTest("gdb-fault", disk=True, commands=[
+        "faultbreak 0x10000", "continue", "spt", "break vm_do_claim_page", "continue", "spt",
+        "finish", "spt", "frames", "ptwalk 0x10000", "vmevents", "delete", "break power_off",
+        "continue", "delete", "continue",
+    ], args="init=/tests/lazy-anon", expect=[
+        r"faultbreak: breakpoint \d+ stops at the next fault on page 0x10000",
+        r"faultbreak: exec fault at va 0x10000 \(page 0x10000\) by pid 1 \(init\), called from user_page_fault",
+        r"(Thread \d+ hit )?Temporary breakpoint \d+, vm_try_handle_fault \(.*addr=65536, .*\) at kernel/vm/vm\.c:\d+",
+        # Before the fault: only the stack page that exec filled has a struct page.
+        r"spt of pid 1 \(init\): \d+ areas, 1 struct page \(npages 1, \d+ buckets\), page table 0xffffffc0[0-9a-f]+",
+        r"  area 0x0000000000010000-0x00000000000[0-9a-f]{5}  VM_FILE  r-x  lazy_load_segment +\d+ pages?  inode \d+ offset 0x[0-9a-f]+ .*",
+        r"  page 0x0000003fffffe000  VM_ANON +rw-  resident +kva 0xffffffc0([0-9a-f]{8})  pa 0x\1  pin 0  struct page 0x[0-9a-f]+",
+        r"(Thread \d+ hit )?Breakpoint \d+, vm_do_claim_page \(.*\) at kernel/vm/vm\.c:\d+",
+        # spt_find_page made the page's struct: UNINIT, to become FILE, no frame yet.
+        r"spt of pid 1 \(init\): \d+ areas, 2 struct pages \(npages 2, \d+ buckets\), .*",
+        r"  page 0x0000000000010000  VM_UNINIT->VM_FILE  r-x  not resident  struct page 0x[0-9a-f]+",
+        r"0x[0-9a-f]+ in vm_try_handle_fault \(.*\) at kernel/vm/vm\.c:\d+",
+        r"Value returned is \$\d+ = VM_RESOLVED",
+        # Claimed: FILE, resident, its frame in the frame table and in the page table.
+        r"spt of pid 1 \(init\): \d+ areas, 2 struct pages \(npages 2, \d+ buckets\), .*",
+        r"  page 0x0000000000010000  VM_FILE +r-x  resident +kva 0xffffffc0([0-9a-f]{8})  pa 0x\1  pin 0  struct page 0x[0-9a-f]+",
+        r"frame table: frames_used 2 of \d+",
+        r"  kva 0xffffffc0([0-9a-f]{8})  pa 0x\1  pin 0  va 0x0000000000010000  VM_FILE  pid 1 \(init\)",
+        r"2 frames \(8 KiB\) in the list, 0 pinned; 1 VM_ANON, 1 VM_FILE",
+        r"ptwalk 0x10000 through the table at 0xffffffc0[0-9a-f]+",
+        r"  level 0  index  16  pte 0x[0-9a-f]{16}  VR-XU-A-  -> 0x[0-9a-f]+",
+        r"  4 KiB page: va 0x10000 -> pa 0x[0-9a-f]+",
+        r"  #\d+ +fault +pid 1 +va 0x0000000000010000  instruction page fault",
+        r"  #\d+ +claim +pid 1 +va 0x0000000000010000  VM_FILE",
+        # The program ran to its end and init powered off with status 0.
+        r"(Thread \d+ hit )?Breakpoint \d+, power_off \(status=(status@entry=)?0\) at kernel/arch/power\.c:\d+",
+        r"Remote connection closed",
     ]),
 ]

@@ -10,6 +10,13 @@
 _start:
     # a0 = hart id, a1 = physical address of the device tree
     csrw sie, zero
+    # Only one hart may boot: boot_high clears .bss under a running kernel. Under heavy host
+    # load OpenSBI 1.1 has been seen releasing a second hart here (the CI's "impossible"
+    # panics); it waits below instead. `la` yields physical addresses while the MMU is off.
+    la t0, boot_claimed
+    li t1, 1
+    amoswap.w.aq t1, t1, (t0)
+    bnez t1, extra_boot_hart
     call enable_boot_paging
     la t0, .Lboot_high_addr
     ld t0, 0(t0)
@@ -24,6 +31,21 @@ secondary_start:
     ld t0, 0(t0)
     jr t0
 
+# A hart that arrived at _start after the boot hart (a0 = its hart id). Its SBI start will
+# fail as "already started", so the boot hart hands it its struct cpu through
+# late_start_cpu[hart id] (smp.c) instead; it then starts like any secondary hart.
+extra_boot_hart:
+    li t0, LATE_START_MAX_HARTID
+    bgeu a0, t0, 2f
+    la t0, late_start_cpu
+    slli t1, a0, 3
+    add t0, t0, t1
+1:  ld a1, 0(t0)
+    bnez a1, secondary_start
+    j 1b
+2:  wfi                     # a hart id beyond the mailbox: stay parked
+    j 2b
+
 # Turn on Sv39 with boot_pagetable. Runs at the physical address, so `la` (pc-relative)
 # yields physical addresses here.
 enable_boot_paging:
@@ -36,6 +58,15 @@ enable_boot_paging:
     sfence.vma zero, zero
     ret
 
+.section .data
+.balign 8
+boot_claimed:
+    .dword 0
+.globl late_start_cpu
+late_start_cpu:             # hart id -> kernel address of its struct cpu (see extra_boot_hart)
+    .zero 8 * LATE_START_MAX_HARTID
+
+.section .text.boot
 .balign 8
 .Lboot_high_addr:
     .dword boot_high

@@ -12,13 +12,21 @@ struct cpu cpus[NCPU];
 int ncpu = 1;
 
 extern char secondary_start[];
+extern volatile uint64 late_start_cpu[LATE_START_MAX_HARTID];  // entry.S
 
 // Starts cpus[1..ncpu-1]; their hart ids and stacks are already in place.
 void smp_start_harts(void) {
   for (int i = 1; i < ncpu; i++) {
     int err = sbi_hart_start(cpus[i].hartid, kva2pa(secondary_start), (uint64)&cpus[i]);
-    if (err)
+    if (err && cpus[i].hartid < LATE_START_MAX_HARTID) {
+      // The firmware may have let this hart into _start too (it then says "already
+      // available"): there it waits for its struct cpu, and starts from that.
+      printf("smp: hart %lu: SBI start error %d; handing it its slot through _start\n",
+             cpus[i].hartid, err);
+      __atomic_store_n(&late_start_cpu[cpus[i].hartid], (uint64)&cpus[i], __ATOMIC_RELEASE);
+    } else if (err) {
       printf("smp: hart %lu did not start (SBI error %d)\n", cpus[i].hartid, err);
+    }
   }
 }
 
