@@ -61,23 +61,43 @@ static int try_exec(const char *what, int len) {
 }
 
 // The unmodified image must run (it loops until killed): proof that the cases below fail for
-// the reason they name.
+// the reason they name. While it runs its file is denied writes, and it cannot run while open
+// for writing.
 static void valid_image_runs(void) {
   make_valid();
   int fd = open("/good-elf", O_CREATE | O_TRUNC | O_WRONLY);
   CHECK(fd >= 0 && write(fd, &image, sizeof(image)) == sizeof(image), "cannot write /good-elf");
   close(fd);
+  char *argv[] = {"good-elf", 0};
+  // A file open for writing cannot run (Linux: ETXTBSY).
+  fd = open("/good-elf", O_RDWR);
+  CHECK(fd >= 0, "cannot open /good-elf");
   int pid = fork();
   CHECK(pid >= 0, "fork failed");
+  if (pid == 0)
+    exit(exec("/good-elf", argv) == -1 ? 78 : 79);
+  expect_child_status(78);
+  close(fd);
+  pid = fork();
+  CHECK(pid >= 0, "fork failed");
   if (pid == 0) {
-    char *argv[] = {"good-elf", 0};
     exec("/good-elf", argv);
     exit(77);
   }
   sleep(3);
+  // ... and a running program's file cannot be opened for writing, only for reading.
+  CHECK(open("/good-elf", O_WRONLY) == -1, "a running program's file opened for writing");
+  CHECK(open("/good-elf", O_RDWR) == -1, "a running program's file opened read-write");
+  CHECK(open("/good-elf", O_RDONLY | O_TRUNC) == -1, "a running program's file truncated");
+  fd = open("/good-elf", O_RDONLY);
+  CHECK(fd >= 0, "a running program's file cannot be read");
+  close(fd);
   kill(pid);
   int st = 0;
   CHECK(wait(&st) == pid && st == -1, "the valid image did not run (status %d)", st);
+  fd = open("/good-elf", O_WRONLY);
+  CHECK(fd >= 0, "the file stayed unwritable after its program ended");
+  close(fd);
   unlink("/good-elf");
 }
 

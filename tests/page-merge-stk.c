@@ -2,26 +2,12 @@
 // by a recursive merge sort whose every merge takes a temporary array (a VLA) on the stack
 // below it, so the stack grows to about 512 KiB, on demand. The result must be sorted and
 // hold the same values; faults_zero counts the new stack pages.
-#include "testlib.h"
+#include "sortlib.h"
 
 #define N (64 * 1024)  // 256 KiB of uint32
 
-struct sums {
-  uint64 sum, xor, squares;
-};
-
-static struct sums checksums(const uint32 *a, uint64 n) {
-  struct sums s = {0, 0, 0};
-  for (uint64 i = 0; i < n; i++) {
-    s.sum += a[i];
-    s.xor ^= a[i];
-    s.squares += (uint64)a[i] * a[i];
-  }
-  return s;
-}
-
 // Merges the sorted runs a[0, mid) and a[mid, n) through a temporary on the stack.
-static __attribute__((noinline)) void merge(uint32 *a, uint64 n, uint64 mid) {
+static __attribute__((noinline)) void merge_on_stack(uint32 *a, uint64 n, uint64 mid) {
   uint32 tmp[n];
   uint64 i = 0, j = mid, k = 0;
   while (i < mid && j < n)
@@ -33,31 +19,21 @@ static __attribute__((noinline)) void merge(uint32 *a, uint64 n, uint64 mid) {
   memcpy(a, tmp, n * sizeof(uint32));
 }
 
-static void merge_sort(uint32 *a, uint64 n) {
+static void sort_recursive(uint32 *a, uint64 n) {
   if (n < 2)
     return;
   uint64 mid = n / 2;
-  merge_sort(a, mid);
-  merge_sort(a + mid, n - mid);
-  merge(a, n, mid);
+  sort_recursive(a, mid);
+  sort_recursive(a + mid, n - mid);
+  merge_on_stack(a, n, mid);
 }
 
 static __attribute__((noinline)) void sort_on_stack(void) {
   uint32 data[N];
-  uint64 x = 7;
-  for (uint64 i = 0; i < N; i++) {
-    x = x * 6364136223846793005UL + 1442695040888963407UL;
-    data[i] = (uint32)(x >> 32);
-  }
+  fill_random(data, N, 7);
   struct sums before = checksums(data, N);
-  merge_sort(data, N);
-  for (uint64 i = 1; i < N; i++)
-    CHECK(data[i - 1] <= data[i], "not sorted at %d: %u > %u", (int)i, data[i - 1], data[i]);
-  struct sums after = checksums(data, N);
-  CHECK(before.sum == after.sum && before.xor == after.xor && before.squares == after.squares,
-        "the values changed: sum 0x%lx -> 0x%lx, xor 0x%lx -> 0x%lx", before.sum, after.sum,
-        before.xor, after.xor);
-  CHECK(data[0] < data[N - 1], "all values equal?");
+  sort_recursive(data, N);
+  check_sorted(data, N, before);
 }
 
 int main(void) {

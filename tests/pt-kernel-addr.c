@@ -3,38 +3,12 @@
 // stacks) and a load from a non-canonical address each kill their process (exit status -1).
 // System calls given kernel or non-canonical pointers (write, read, open, exec and its
 // arguments, pipe, vmstat, mincore) return -1 and the caller carries on.
-#include "testlib.h"
+#include "faultlib.h"
 
 #define KTEXT 0xffffffc080200000UL
 #define KTOP 0xffffffffffff0000UL
 #define KSTACKS 0xffffffe000000000UL
 #define NONCANON 0x8000000000UL
-
-static uint64 target;
-
-static void load(void) {
-  uint64 v;
-  __asm__ volatile("ld %0, 0(%1)" : "=r"(v) : "r"(target) : "memory");
-}
-
-static void store(void) { __asm__ volatile("sd zero, 0(%0)" : : "r"(target) : "memory"); }
-
-static void jump(void) { __asm__ volatile("jalr ra, 0(%0)" : : "r"(target) : "ra", "memory"); }
-
-static void expect_killed(void (*fn)(void), uint64 addr, const char *what) {
-  target = addr;
-  int pid = fork();
-  CHECK(pid >= 0, "fork");
-  if (pid == 0) {
-    fn();
-    printf("pt-kernel-addr: FAIL: a %s at %p did not kill the process\n", what, (void *)addr);
-    exit(2);
-  }
-  int status = 0;
-  CHECK(wait(&status) == pid, "wait");
-  CHECK(status == -1, "a %s at %p: the child exited with %d, expected -1", what, (void *)addr,
-        status);
-}
 
 static void system_calls(uint64 addr) {
   char *p = (char *)addr;
@@ -59,12 +33,12 @@ static void system_calls(uint64 addr) {
 
 int main(void) {
   test_start("pt-kernel-addr");
-  expect_killed(load, KTEXT, "load");
-  expect_killed(store, KTEXT, "store");
-  expect_killed(jump, KTEXT, "jump");
-  expect_killed(load, KTOP, "load");
-  expect_killed(store, KSTACKS, "store");
-  expect_killed(load, NONCANON, "load");
+  expect_killed(fault_load, KTEXT, "load");
+  expect_killed(fault_store, KTEXT, "store");
+  expect_killed(fault_jump, KTEXT, "jump");
+  expect_killed(fault_load, KTOP, "load");
+  expect_killed(fault_store, KSTACKS, "store");
+  expect_killed(fault_load, NONCANON, "load");
   system_calls(KTEXT);
   system_calls(KTOP);
   system_calls(KSTACKS);

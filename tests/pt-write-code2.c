@@ -3,28 +3,9 @@
 // .rodata page never read returns -1 (a child does it; being killed instead is accepted, a
 // panic is not) and the text is unchanged afterwards. The other direction works: write()
 // from a text page that was never executed stores that page's real bytes in the file.
-#include "testlib.h"
+#include "textpad.h"
 
-#define PAGE 4096UL
-#define PAD_WORDS 8192  // 32 KiB of text that never runs
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define NOP 0x00000013u  // addi x0, x0, 0
 #define PATH "/pt-write-code2.data"
-
-__asm__(".pushsection .text.zpad, \"ax\", @progbits\n"
-        ".balign 4096\n"
-        ".globl pad_code\n"
-        "pad_code:\n"
-        ".rept " STR(PAD_WORDS) "\n"
-        ".4byte 0x00000013\n"
-        ".endr\n"
-        ".popsection\n");
-extern const uint32 pad_code[PAD_WORDS];
-
-static const uint32 ro_table[4 * 1024] __attribute__((aligned(4096))) = {
-  [0 ... 4 * 1024 - 1] = 0x600dc0de,
-};
 
 static char junk[PAGE];
 
@@ -64,8 +45,8 @@ static void child(void) {
   const uint32 *ro_page = ro_table + 3 * (PAGE / 4);
   if (read_into((void *)(ro_page + 10), 100))
     exit(14);
-  for (int i = 0; i < 4 * 1024; i++)
-    if (ro_table[i] != 0x600dc0de)
+  for (int i = 0; i < RO_WORDS; i++)
+    if (ro_table[i] != RO_VALUE)
       exit(15);
   exit(0);
 }

@@ -48,3 +48,15 @@ static inline int test_contains(const char *s, const char *part) {
       return 1;
   return 0;
 }
+
+// Checks that the system still runs programs: a child execs /echo, which prints line.
+static inline void expect_echo_runs(char *line) {
+  char *argv[] = {"echo", line, 0};
+  int pid = fork();
+  CHECK(pid >= 0, "fork");
+  if (pid == 0) {
+    exec("/echo", argv);
+    exit(1);
+  }
+  expect_child_status(0);
+}

@@ -19,9 +19,9 @@
 #define KSTACK_SLOT (2 * KSTACK_SIZE)
 #define KSTACK_GUARD_BIT 14  // log2(KSTACK_SIZE)
 
-#define USER_TOP 0x4000000000UL
+#define USER_TOP 0x4000000000UL  // first address above user space (Sv39 lower half)
 
-#define LATE_START_MAX_HARTID 64  // hart ids with a mailbox in entry.S's late_start_cpu  // first address above user space (Sv39 lower half)
+#define LATE_START_MAX_HARTID 64  // hart ids with a mailbox in entry.S's late_start_cpu
 
 #ifndef __ASSEMBLER__
 #include "types.h"

@@ -63,7 +63,6 @@ static int allocpid(void) {
 }
 
 static void forkret(void);
-static int wait_pinned(uint64 addr);
 
 // Finds an unused slot and returns it USED, with p->lock held, a pid, an empty user page
 // table and a kernel context that starts in forkret. NULL if the table or memory is full.
@@ -231,24 +230,6 @@ void exit(int status) {
 // its pid, or -1 if the caller has no children (or was killed, or addr is bad).
 int wait(uint64 addr) {
   struct proc *p = myproc();
-  // The status is copied out under spinlocks, where claiming a page cannot happen: claim it
-  // and pin it now.
-  if (addr != 0) {
-    uint64 pinned = vm_pin_user_range(&p->spt, addr, sizeof(int), ACCESS_WRITE);
-    if (pinned < sizeof(int)) {
-      if (pinned)
-        vm_unpin_user_range(&p->spt, addr, pinned);
-      return -1;
-    }
-  }
-  int r = wait_pinned(addr);
-  if (addr != 0)
-    vm_unpin_user_range(&p->spt, addr, sizeof(int));
-  return r;
-}
-
-static int wait_pinned(uint64 addr) {
-  struct proc *p = myproc();
   acquire(&wait_lock);
   for (;;) {
     int havekids = 0;
@@ -258,12 +239,15 @@ static int wait_pinned(uint64 addr) {
       acquire(&pp->lock);
       havekids = 1;
       if (pp->state == ZOMBIE) {
-        int pid = pp->pid;
-        if (addr != 0 && copyout(&p->spt, addr, &pp->xstate, sizeof(pp->xstate)) < 0) {
-          release(&pp->lock);
-          release(&wait_lock);
+        int pid = pp->pid, status = pp->xstate;
+        release(&pp->lock);
+        release(&wait_lock);
+        // Copied with no lock held, since the page may need claiming. The zombie stays put
+        // meanwhile: only its parent (this process) reaps it, and a bad addr leaves it.
+        if (addr != 0 && copyout(&p->spt, addr, &status, sizeof(status)) < 0)
           return -1;
-        }
+        acquire(&wait_lock);
+        acquire(&pp->lock);
         freeproc(pp);
         release(&pp->lock);
         release(&wait_lock);

@@ -1,6 +1,7 @@
 // Anonymous pages: heap, stack and bss. Zero-filled on first touch; the swap issue writes them
 // to a swap slot when their frame is taken and reads them back on the next fault.
 #include "vm/vm.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 
 static int anon_swap_in(struct page *page, void *kva);
@@ -24,11 +25,11 @@ int anon_initializer(struct page *page, enum vm_type type, void *kva) {
   return 0;
 }
 
-// Until swap exists an ANON page never leaves its frame, so there is nothing to read back.
+// Until swap exists an ANON page never loses its frame, so nothing can ask to read it back.
 static int anon_swap_in(struct page *page, void *kva) {
-  (void)page;
-  memset(kva, 0, PGSIZE);
-  return 0;
+  (void)kva;
+  panic("anon_swap_in: page %p has no swap slot to read (swap does not exist yet)",
+        (void *)page->va);
 }
 
 static int anon_swap_out(struct page *page) {

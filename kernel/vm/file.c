@@ -30,9 +30,12 @@ int file_backed_initializer(struct page *page, enum vm_type type, void *kva) {
 static int read_segment_page(struct page *page, struct vm_segment *seg, void *kva) {
   uint64 lo = MAX(page->va, seg->vaddr), hi = MIN(page->va + PGSIZE, seg->vaddr + seg->filesz);
   char *dst = kva;
-  memset(dst, 0, PGSIZE);
-  if (lo >= hi)
+  if (lo >= hi) {
+    memset(dst, 0, PGSIZE);
     return 0;
+  }
+  memset(dst, 0, lo - page->va);  // only what the file does not cover: readi fills the rest
+  memset(dst + (hi - page->va), 0, page->va + PGSIZE - hi);
   ilock(seg->ip);
   int n = readi(seg->ip, 0, (uint64)(dst + (lo - page->va)), seg->off + (lo - seg->vaddr),
                 hi - lo);

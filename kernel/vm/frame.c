@@ -2,7 +2,8 @@
 // the page allocator, up to a limit fixed at boot (the frames= boot argument, else all free
 // memory but a reserve for the kernel's own tables, stacks and buffers). Frames in use sit on
 // a circular list, the order a clock hand will sweep when eviction comes; the list, the
-// count and every frame's page field are guarded by frame_lock (pin counts are atomic).
+// count are guarded by frame_lock. A frame's page is set by whoever holds it pinned (a claim,
+// a fork's copy); pin counts are atomic.
 #include "vm/vm.h"
 #include "arch/memlayout.h"
 #include "arch/spinlock.h"
@@ -15,7 +16,8 @@ struct frame frame_list = {.next = &frame_list, .prev = &frame_list};  // guarde
 static uint64 frames_total;  // the limit; set once at boot
 static uint64 frames_used;   // guarded by frame_lock
 
-void frame_table_init(uint64 nframes) {
+// Sets the limit of user frames (0: the default share); returns it.
+uint64 frame_table_init(uint64 nframes) {
   uint64 free = kalloc_free_pages();
   uint64 reserve = MAX(free / 8, 1024UL);
   uint64 fit = free > reserve ? free - reserve : free / 2;
@@ -25,8 +27,8 @@ void frame_table_init(uint64 nframes) {
     nframes = fit;
   }
   frames_total = nframes;
-  vm_counters.frames_total = nframes;
   printf("vm: %lu user frames (%lu MiB)\n", nframes, nframes >> 8);
+  return nframes;
 }
 
 // A frame for a page, pinned (the caller fills and maps it, then unpins). NULL when the

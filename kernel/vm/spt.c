@@ -3,7 +3,7 @@
 // Two parts. Areas are registered ranges (an ELF segment, the heap): registering one costs a
 // single small struct whatever its size, so sbrk of 1 GiB on a 128 MiB machine costs 56 bytes,
 // not 262,144 page structs. A struct page exists only for a page that was looked up (in
-// practice: touched) or registered alone (stack pages); those sit in a hash table keyed by va,
+// practice: touched); those sit in a hash table keyed by va,
 // which doubles when it holds as many pages as buckets, so lookup is O(1) expected. A lookup
 // that misses the hash but lands in an area creates the page's struct there and then, so
 // spt_find_page returns a page for every registered address, touched or not.
@@ -17,57 +17,9 @@ static uint32 hash_va(uint64 va, uint32 nbuckets) {
   return (uint32)(((va >> 12) * 0x9E3779B97F4A7C15UL) >> 32) & (nbuckets - 1);
 }
 
-#define CHUNK 512
-static struct page **slot(struct supplemental_page_table *spt, uint32 h);
-static int link_page(struct supplemental_page_table *spt, struct page *page);
-
-void supplemental_page_table_init(struct supplemental_page_table *spt, pagetable_t pt) {
-  spt->pagetable = pt;
-  spt->buckets = NULL;
-  spt->nbuckets = 0;
-  spt->npages = 0;
-  spt->areas = NULL;
-  spt->heap = NULL;
-  spt->stack = NULL;
-}
-
-// The page registered at va if it already has its struct page; NULL otherwise.
-struct page *spt_lookup_existing(struct supplemental_page_table *spt, uint64 va) {
-  if (!spt->nbuckets)
-    return NULL;
-  va = PGROUNDDOWN(va);
-  for (struct page *p = *slot(spt, hash_va(va, spt->nbuckets)); p; p = p->hash_next)
-    if (p->va == va)
-      return p;
-  return NULL;
-}
-
-struct vm_area *spt_find_area(struct supplemental_page_table *spt, uint64 va) {
-  for (struct vm_area *a = spt->areas; a && a->start <= va; a = a->next)
-    if (va < a->end)
-      return a;
-  return NULL;
-}
-
-// The page at va: its struct page, created from its area if this is the first look.
-struct page *spt_find_page(struct supplemental_page_table *spt, uint64 va) {
-  va = PGROUNDDOWN(va);
-  struct page *page = spt_lookup_existing(spt, va);
-  if (page)
-    return page;
-  struct vm_area *area = spt_find_area(spt, va);
-  if (!area)
-    return NULL;
-  page = vm_page_from_area(area, va);
-  if (page && link_page(spt, page) < 0) {
-    vm_dealloc_page(spt, page);
-    return NULL;
-  }
-  return page;
-}
-
 // The bucket array is split into chunks of at most 512 pointers (one page) under a directory
 // of at most 512 chunks, so it can reach 262,144 buckets with no allocation above a page.
+#define CHUNK 512
 
 static struct page **slot(struct supplemental_page_table *spt, uint32 h) {
   return &spt->buckets[h / CHUNK][h % CHUNK];
@@ -139,6 +91,51 @@ static int link_page(struct supplemental_page_table *spt, struct page *page) {
   *head = page;
   spt->npages++;
   return 0;
+}
+
+void supplemental_page_table_init(struct supplemental_page_table *spt, pagetable_t pt) {
+  spt->pagetable = pt;
+  spt->buckets = NULL;
+  spt->nbuckets = 0;
+  spt->npages = 0;
+  spt->areas = NULL;
+  spt->heap = NULL;
+  spt->stack = NULL;
+}
+
+// The page registered at va if it already has its struct page; NULL otherwise.
+struct page *spt_lookup_existing(struct supplemental_page_table *spt, uint64 va) {
+  if (!spt->nbuckets)
+    return NULL;
+  va = PGROUNDDOWN(va);
+  for (struct page *p = *slot(spt, hash_va(va, spt->nbuckets)); p; p = p->hash_next)
+    if (p->va == va)
+      return p;
+  return NULL;
+}
+
+struct vm_area *spt_find_area(struct supplemental_page_table *spt, uint64 va) {
+  for (struct vm_area *a = spt->areas; a && a->start <= va; a = a->next)
+    if (va < a->end)
+      return a;
+  return NULL;
+}
+
+// The page at va: its struct page, created from its area if this is the first look.
+struct page *spt_find_page(struct supplemental_page_table *spt, uint64 va) {
+  va = PGROUNDDOWN(va);
+  struct page *page = spt_lookup_existing(spt, va);
+  if (page)
+    return page;
+  struct vm_area *area = spt_find_area(spt, va);
+  if (!area)
+    return NULL;
+  page = vm_page_from_area(area, va);
+  if (page && link_page(spt, page) < 0) {
+    vm_dealloc_page(spt, page);
+    return NULL;
+  }
+  return page;
 }
 
 // Inserts a page; -1 if one is already there at its va (or no memory for the table).

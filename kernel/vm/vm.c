@@ -24,8 +24,7 @@ void vm_init(void) {
   stack_limit = PGROUNDUP((uint64)s);
   const char *oc = bootarg("overcommit");
   overcommit_never = oc && strcmp(oc, "never") == 0;
-  frame_table_init(bootarg_int("frames", 0));
-  vm_counters.commit_limit = vm_counters.frames_total;
+  vm_counters.commit_limit = frame_table_init(bootarg_int("frames", 0));
 }
 
 uint64 vm_stack_limit(void) { return stack_limit; }
@@ -56,43 +55,29 @@ static const page_initializer initializer_of[] = {
     [VM_FILE] = file_backed_initializer,
 };
 
-static struct page *page_new(enum vm_type type, uint64 va, uint32 flags, vm_initializer init,
-                             void *aux) {
+static struct page *page_alloc(void) {
   struct page *page = kmalloc(sizeof(*page));
-  if (!page)
-    return NULL;
-  VM_ADD(spt_bytes, sizeof(*page));
-  page->va = va;
-  page->ops = &uninit_ops;
-  page->frame = NULL;
-  page->hash_next = NULL;
-  page->flags = flags;
-  page->uninit.init = init;
-  page->uninit.aux = aux;
-  page->uninit.type = type;
-  page->uninit.page_initializer = initializer_of[type];
+  if (page)
+    VM_ADD(spt_bytes, sizeof(*page));
   return page;
 }
 
-// Registers one UNINIT page at va that becomes `type` when claimed. No frame is taken.
-int vm_alloc_page_with_initializer(struct supplemental_page_table *spt, enum vm_type type,
-                                   uint64 va, uint32 flags, vm_initializer init, void *aux) {
-  if (type != VM_ANON && type != VM_FILE)
-    panic("vm_alloc_page_with_initializer: type %d", type);
-  struct page *page = page_new(type, PGROUNDDOWN(va), flags | PAGE_ALONE, init, aux);
+// A new UNINIT page at va that becomes `type` when claimed: no frame is taken. Ranges are
+// registered as areas (vm_register_area), so this runs on a page's first lookup.
+struct page *vm_alloc_page_with_initializer(enum vm_type type, uint64 va, uint32 flags,
+                                            vm_initializer init, void *aux) {
+  struct page *page = page_alloc();
   if (!page)
-    return -1;
-  VM_COUNT(pages_registered);
-  if (spt_insert_page(spt, page) < 0) {
-    vm_dealloc_page(spt, page);
-    return -1;
-  }
-  return 0;
+    return NULL;
+  *page = (struct page){.va = va, .ops = &uninit_ops, .flags = flags};
+  page->uninit = (struct uninit_page){.init = init, .aux = aux, .type = type,
+                                      .page_initializer = initializer_of[type]};
+  return page;
 }
 
 // The struct page of an area's page, on its first lookup (spt_find_page).
 struct page *vm_page_from_area(struct vm_area *area, uint64 va) {
-  return page_new(area->type, va, area->flags, area->init, area->seg);
+  return vm_alloc_page_with_initializer(area->type, va, area->flags, area->init, area->seg);
 }
 
 static void unmap_page(struct supplemental_page_table *spt, uint64 va) {
@@ -112,10 +97,7 @@ void vm_dealloc_page(struct supplemental_page_table *spt, struct page *page) {
     vm_free_frame(page->frame);
     __atomic_fetch_sub(&vm_counters.pages_resident, 1, __ATOMIC_RELAXED);
   }
-  if (page->ops->destroy)
-    page->ops->destroy(page);
-  if (page->flags & PAGE_ALONE)
-    __atomic_fetch_sub(&vm_counters.pages_registered, 1, __ATOMIC_RELAXED);
+  page->ops->destroy(page);
   kfree(page);
   __atomic_fetch_sub(&vm_counters.spt_bytes, sizeof(*page), __ATOMIC_RELAXED);
 }
@@ -149,7 +131,8 @@ enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page 
     asm volatile("fence.i" ::: "memory");  // the hart fetches what was just written
   frame_unpin(frame);
   VM_COUNT(pages_resident);
-  vm_event(EV_CLAIM, myproc() ? myproc()->pid : 0, page->va, page_get_type(page));
+  struct proc *p = myproc();
+  vm_event(EV_CLAIM, p ? p->pid : 0, page->va, page_get_type(page));
   return VM_RESOLVED;
 }
 
@@ -158,7 +141,26 @@ enum vm_fault vm_claim_page(struct supplemental_page_table *spt, uint64 va) {
   return page ? vm_do_claim_page(spt, page) : VM_BAD_ADDRESS;
 }
 
-// Extends the stack's area down to the page of va (the caller checked the limit).
+static int allows(uint32 flags, enum vm_access access) {
+  return !((access == ACCESS_WRITE && !(flags & PAGE_WRITABLE)) ||
+           (access == ACCESS_EXEC && !(flags & PAGE_EXEC)));
+}
+
+// For an address no page or area covers: VM_RESOLVED if the stack may grow down to its page
+// (it is in the stack's range and at or above the user's sp), else why not.
+static enum vm_fault stack_growth(struct supplemental_page_table *spt, uint64 addr,
+                                  uint64 user_sp) {
+  uint64 va = PGROUNDDOWN(addr), stack_low = USER_STACK_TOP - stack_limit;
+  if (!spt->stack || va >= USER_STACK_TOP || va < stack_low - USER_STACK_GUARD)
+    return VM_BAD_ADDRESS;
+  if (va < stack_low)
+    return VM_STACK_OVERFLOW;
+  if (addr < user_sp)
+    return VM_BELOW_SP;  // RISC-V has no red zone: nothing valid lives below sp
+  return VM_RESOLVED;
+}
+
+// Extends the stack's area down to the page of va (stack_growth said it may).
 static int grow_stack(struct supplemental_page_table *spt, uint64 va) {
   struct vm_area *stack = spt->stack;
   uint64 n = (stack->start - va) / PGSIZE;
@@ -178,13 +180,9 @@ enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 ad
   uint64 va = PGROUNDDOWN(addr);
   struct page *page = spt_find_page(spt, va);
   if (!page) {
-    uint64 stack_low = USER_STACK_TOP - stack_limit;
-    if (!spt->stack || va >= USER_STACK_TOP || va < stack_low - USER_STACK_GUARD)
-      return VM_BAD_ADDRESS;
-    if (va < stack_low)
-      return VM_STACK_OVERFLOW;
-    if (addr < user_sp)
-      return VM_BELOW_SP;  // RISC-V has no red zone: nothing valid lives below sp
+    enum vm_fault r = stack_growth(spt, addr, user_sp);
+    if (r != VM_RESOLVED)
+      return r;
     if (grow_stack(spt, va) < 0)
       return VM_NO_MEMORY;
     VM_COUNT(faults_stack);
@@ -192,8 +190,7 @@ enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 ad
     if (!page)
       return VM_NO_MEMORY;
   }
-  if ((access == ACCESS_WRITE && !(page->flags & PAGE_WRITABLE)) ||
-      (access == ACCESS_EXEC && !(page->flags & PAGE_EXEC)))
+  if (!allows(page->flags, access))
     return VM_PROTECTION;
   if (page->frame) {
     // Present and allowed: a hart that traps for accessed/dirty bits instead of setting them.
@@ -238,7 +235,7 @@ const char *vm_fault_reason(enum vm_fault r, enum vm_access access) {
 struct frame *vm_pin_user_page(struct supplemental_page_table *spt, uint64 va,
                                enum vm_access access, enum vm_fault *why) {
   struct page *page = va < USER_TOP ? spt_lookup_existing(spt, va) : NULL;
-  if (!page || !page->frame || (access == ACCESS_WRITE && !(page->flags & PAGE_WRITABLE))) {
+  if (!page || !page->frame || !allows(page->flags, access)) {
     struct proc *p = myproc();
     enum vm_fault r = vm_try_handle_fault(spt, va, access, p ? p->trapframe.sp : 0);
     if (r != VM_RESOLVED) {
@@ -271,19 +268,15 @@ int vm_check_user_range(struct supplemental_page_table *spt, uint64 va, uint64 l
                         enum vm_access access, uint64 user_sp) {
   if (va + len < va || va + len > USER_TOP)
     return 0;
-  uint64 stack_low = USER_STACK_TOP - stack_limit;
   for (uint64 pva = PGROUNDDOWN(va); pva < va + len; pva += PGSIZE) {
     struct page *page = spt_lookup_existing(spt, pva);
     struct vm_area *area = page ? NULL : spt_find_area(spt, pva);
-    uint32 flags = page ? page->flags : area ? area->flags : 0;
-    if (!page && !area) {
-      if (spt->stack && pva >= stack_low && pva < USER_STACK_TOP && MAX(pva, va) >= user_sp)
-        continue;  // a stack page a fault would add
+    if (page || area) {
+      if (!allows(page ? page->flags : area->flags, access))
+        return 0;
+    } else if (stack_growth(spt, MAX(pva, va), user_sp) != VM_RESOLVED) {
       return 0;
     }
-    if ((access == ACCESS_WRITE && !(flags & PAGE_WRITABLE)) ||
-        (access == ACCESS_EXEC && !(flags & PAGE_EXEC)))
-      return 0;
   }
   return 1;
 }
@@ -382,15 +375,14 @@ static void copy_page(struct page *page, void *arg) {
   struct copy_state *cs = arg;
   if (cs->failed)
     return;
-  struct page *np = page_new(VM_ANON, page->va, page->flags, NULL, NULL);
+  struct page *np = page_alloc();
   if (!np) {
     cs->failed = 1;
     return;
   }
-  np->ops = page->ops;  // same type and type state: the union is plain data
-  np->uninit = page->uninit;
-  if (page->flags & PAGE_ALONE)
-    VM_COUNT(pages_registered);
+  *np = *page;  // same type and type state: the union is plain data
+  np->frame = NULL;
+  np->hash_next = NULL;
   if (spt_insert_page(cs->dst, np) < 0) {
     vm_dealloc_page(cs->dst, np);
     cs->failed = 1;
@@ -483,7 +475,6 @@ int vm_mincore(struct supplemental_page_table *spt, uint64 addr, uint64 len, uin
 void vm_get_stats(struct vmstat *st) {
   uint64 total, used;
   frame_stats(&total, &used);
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
   *st = vm_counters;
   st->frames_total = total;
   st->frames_used = used;

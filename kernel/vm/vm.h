@@ -62,7 +62,6 @@ struct file_page {
 
 #define PAGE_WRITABLE 0x1
 #define PAGE_EXEC 0x2
-#define PAGE_ALONE 0x4  // registered by itself, not part of an area
 
 struct page {
   uint64 va;                           // page-aligned user address
@@ -102,7 +101,7 @@ struct supplemental_page_table {
 // A user frame. The frame table holds every frame that backs a page.
 struct frame {
   void *kva;            // the frame's kernel (direct-map) address
-  struct page *page;    // the page it backs (a list once frames are shared)
+  struct page *page;    // the page it backs (a list once frames are shared); set while pinned
   uint32 pin;           // > 0: the kernel is using it (a fault, a copy); not evictable
   struct frame *next;   // in the frame table's list
   struct frame *prev;
@@ -137,10 +136,8 @@ uint64 spt_bytes(const struct supplemental_page_table *spt);
 void spt_free_buckets(struct supplemental_page_table *spt);
 
 // vm.c: pages, claims and the fault path.
-int vm_alloc_page_with_initializer(struct supplemental_page_table *spt, enum vm_type type,
-                                   uint64 va, uint32 flags, vm_initializer init, void *aux);
-#define vm_alloc_page(spt, type, va, flags) \
-  vm_alloc_page_with_initializer((spt), (type), (va), (flags), NULL, NULL)
+struct page *vm_alloc_page_with_initializer(enum vm_type type, uint64 va, uint32 flags,
+                                            vm_initializer init, void *aux);
 struct page *vm_page_from_area(struct vm_area *area, uint64 va);  // for spt_find_page
 void vm_dealloc_page(struct supplemental_page_table *spt, struct page *page);
 enum vm_fault vm_claim_page(struct supplemental_page_table *spt, uint64 va);
@@ -182,7 +179,7 @@ int file_backed_initializer(struct page *page, enum vm_type type, void *kva);
 int lazy_load_segment(struct page *page, void *aux);
 
 // frame.c: the frame table.
-void frame_table_init(uint64 nframes);  // 0: the default share of free memory
+uint64 frame_table_init(uint64 nframes);  // 0: the default share of free memory
 struct frame *vm_get_frame(void);       // pinned, zeroed is the caller's business; NULL if none
 void vm_free_frame(struct frame *frame);
 void frame_pin(struct frame *frame);

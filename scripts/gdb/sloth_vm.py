@@ -8,7 +8,7 @@ from sloth_util import (DIRECT_MAP, PGSIZE, current_proc, deref, proc_label, pro
                         read_pointers, symbol_at, u64)
 
 BUCKET_CHUNK = 512  # struct page * per chunk of spt.buckets (kernel/vm/spt.c, CHUNK)
-PAGE_WRITABLE, PAGE_EXEC, PAGE_ALONE = 0x1, 0x2, 0x4
+PAGE_WRITABLE, PAGE_EXEC = 0x1, 0x2
 MAX_CHAIN = 1 << 20  # longer than any real list: the walk is going round a broken one
 SCAUSE_NAMES = {12: "instruction page fault", 13: "load page fault", 15: "store page fault"}
 
@@ -100,8 +100,6 @@ def page_line(addr, page):
         line += "not resident"
         if str(page["ops"]["type"]) == "VM_ANON" and int(page["anon"]["swap_slot"]) >= 0:
             line += "  in swap slot %d" % int(page["anon"]["swap_slot"])
-    if flags & PAGE_ALONE:
-        line += "  (registered alone)"
     return line + "  struct page %#x" % addr
 
 

@@ -75,7 +75,7 @@ static const struct page_operations stub_uninit_ops = {.type = VM_UNINIT};
 static long pages_made;   // by vm_page_from_area
 static long pages_freed;  // by vm_dealloc_page
 
-// A struct page as vm.c's page_new makes it: counted in spt_bytes.
+// A struct page as vm.c's vm_alloc_page_with_initializer makes it: counted in spt_bytes.
 static struct page *page_alloc(uint64 va, uint32 flags) {
   struct page *p = kzalloc(sizeof(*p));
   if (!p)
@@ -108,7 +108,7 @@ void vm_dealloc_page(struct supplemental_page_table *spt, struct page *page) {
 // ---- Helpers ----
 
 static struct page *new_page(uint64 va, uint32 flags) {
-  struct page *p = page_alloc(va, flags | PAGE_ALONE);
+  struct page *p = page_alloc(va, flags);
   if (!p)
     failf("test bug: no memory for a page");
   return p;
@@ -718,7 +718,7 @@ static void test_copy(void) {
   CHECK(add_area(&src, 0x40000, 0x50000, PAGE_EXEC) == 0, "area 2 refused");
   const uint32 n = 700;
   for (uint32 i = 0; i < n; i++)
-    insert(&src, 0x100000 + i * PGSIZE)->flags = PAGE_ALONE | (i % 3 ? PAGE_WRITABLE : 0);
+    insert(&src, 0x100000 + i * PGSIZE)->flags = i % 3 ? PAGE_WRITABLE : 0;
   struct page *a1 = spt_find_page(&src, 0x12000), *a2 = spt_find_page(&src, 0x41000);
   CHECK(a1 && a2, "area pages not made in src");
 
