@@ -141,6 +141,14 @@ $(BUILD)/unit/test_spt: tests/unit/test_spt.c kernel/vm/spt.c | setup
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+$(BUILD)/unit/test_swap_slots: tests/unit/test_swap_slots.c kernel/vm/slots.c | setup
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+$(BUILD)/unit/test_victim: tests/unit/test_victim.c kernel/vm/victim.c | setup
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
 
 # Device trees QEMU itself produces, for test_fdt.
 DTBS := $(foreach m,128M 2G,$(foreach s,1 3 8,$(BUILD)/unit/dtb/virt-$(m)-$(s).dtb))
