@@ -93,7 +93,8 @@ static enum victim_look look(struct frame *f, int use_accessed, void *arg) {
   pte_t old = __atomic_exchange_n(f->pte, 0, __ATOMIC_ACQ_REL);
   int dirty = (old & PTE_D) || (page->flags & PAGE_DIRTY);
   if (dirty && swap_reserve() < 0) {
-    __atomic_store_n(f->pte, old, __ATOMIC_RELEASE);  // nobody saw it gone: we held the lock
+    // Back as it was: an owner that faulted on the gap waits for the lock, then finds it.
+    __atomic_store_n(f->pte, old, __ATOMIC_RELEASE);
     release(f->lock);
     return LOOK_BUSY;
   }
@@ -105,16 +106,12 @@ static enum victim_look look(struct frame *f, int use_accessed, void *arg) {
 
 // The replacement policy: a frame whose page is unmapped and PAGE_EVICTING, pinned for the
 // caller; NULL when none can be taken now (*busy: how many were passed over for now only).
-static struct frame *get_victim(uint64 *busy) {
+// Two sweeps of the hand: clock clears accessed bits on the first and takes on the second.
+struct frame *vm_get_victim(uint64 *busy) {
   acquire(&frame_lock);
   struct frame *f = victim_scan(&frame_list, policy, look, NULL, 2 * frames_used + 1, busy);
   release(&frame_lock);
   return f;
-}
-
-struct frame *vm_get_victim(void) {
-  uint64 busy;
-  return get_victim(&busy);
 }
 
 // Evicts the victim's page: shoots its PTE out of every hart's TLB, lets the page's type save
@@ -166,7 +163,7 @@ struct frame *vm_get_frame(void) {
   struct proc *p = myproc();
   for (int tries = 0; tries <= WAIT_TICKS_MAX; tries++) {
     uint64 start = r_instret(), aside = p ? p->vm_insns_aside : 0, busy;
-    f = get_victim(&busy);
+    f = vm_get_victim(&busy);
     int evicted = f && vm_evict_frame(f) == 0;  // a failed write: that page keeps its frame
     if (p) {
       uint64 spent = r_instret() - start, waits = p->vm_insns_aside - aside;

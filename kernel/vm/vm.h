@@ -236,7 +236,9 @@ uint64 frame_table_init(uint64 nframes, enum evict_policy policy);  // 0: the de
 // A pinned frame, evicting some page when the pool is empty (may sleep); NULL when no frame
 // can be had (everything else is pinned, or dirty with swap full).
 struct frame *vm_get_frame(void);
-struct frame *vm_get_victim(void);            // frame_lock held: the replacement policy
+// The replacement policy's choice, unmapped and pinned; NULL with *busy = how many frames
+// could not be taken only for now.
+struct frame *vm_get_victim(uint64 *busy);
 int vm_evict_frame(struct frame *victim);     // its page's swap_out; 0, or -1 (page kept)
 void vm_free_frame(struct frame *frame);
 void frame_pin(struct frame *frame);
