@@ -15,8 +15,18 @@ static void print_all(const struct vmstat *s) {
   printf("  A/D bits   %8lu\n", s->faults_ad);
   printf("  killed     %8lu\n", s->faults_bad);
   printf("kernel claims %7lu  (pages copyin/copyout brought in)\n", s->kernel_claims);
-  printf("swap         %8lu slots  %8lu used  %lu in  %lu out  %lu evictions\n", s->swap_slots,
-         s->swap_used, s->swap_ins, s->swap_outs, s->evictions);
+  printf("swap         %8lu slots  %8lu used  %8lu free\n", s->swap_slots, s->swap_used,
+         s->swap_slots - s->swap_used);
+  printf("  swap-ins   %8lu\n", s->swap_ins);
+  printf("  swap-outs  %8lu\n", s->swap_outs);
+  printf("evictions    %8lu  (of which dropped clean %lu)\n", s->evictions, s->evictions_clean);
+  if (s->swap_ins)
+    printf("  cost       %8lu instructions per swap-in", s->insns_swap_in / s->swap_ins);
+  if (s->evictions)
+    printf("%s%lu per eviction (disk waits excluded)", s->swap_ins ? ", " : "  cost       ",
+           s->insns_evict / s->evictions);
+  if (s->swap_ins || s->evictions)
+    printf("\n");
   printf("committed    %8lu pages of %lu\n", s->committed, s->commit_limit);
 }
 
@@ -37,9 +47,10 @@ int main(int argc, char **argv) {
   int interval = atoi(argv[1]);
   for (int i = 0;; i++) {
     if (i % 20 == 0)
-      printf("   used    free  faults    zero    file   stack  swapin swapout\n");
-    printf("%7lu %7lu %7lu %7lu %7lu %7lu %7lu %7lu\n", s.frames_used, s.frames_free, s.faults,
-           s.faults_zero, s.faults_file, s.faults_stack, s.swap_ins, s.swap_outs);
+      printf("   used    free  faults    zero    file   stack  swapin swapout   evict swpused\n");
+    printf("%7lu %7lu %7lu %7lu %7lu %7lu %7lu %7lu %7lu %7lu\n", s.frames_used, s.frames_free,
+           s.faults, s.faults_zero, s.faults_file, s.faults_stack, s.swap_ins, s.swap_outs,
+           s.evictions, s.swap_used);
     sleep(interval);
     vmstat(&s);
   }

@@ -98,6 +98,7 @@ static inline uint64 r_sp(void) {
   return x;
 }
 static inline uint64 r_time(void) { return csr_read(time); }
+static inline uint64 r_instret(void) { return csr_read(instret); }
 
 static inline void sfence_vma_all(void) { asm volatile("sfence.vma zero, zero" : : : "memory"); }
 static inline void sfence_vma_page(uint64 va) {

@@ -22,6 +22,20 @@ void acquire(struct spinlock *lk) {
   lk->pc = (uint64)__builtin_return_address(0);
 }
 
+// acquire without the wait: 1 if the lock is now held, 0 if someone else holds it. For a
+// caller that holds locks ordered after this one (an evictor, see vm/vm.h), where waiting
+// could deadlock.
+int try_acquire(struct spinlock *lk) {
+  push_off();
+  if (holding(lk) || __atomic_exchange_n(&lk->locked, 1, __ATOMIC_ACQUIRE) != 0) {
+    pop_off();
+    return 0;
+  }
+  lk->cpu = mycpu();
+  lk->pc = (uint64)__builtin_return_address(0);
+  return 1;
+}
+
 void release(struct spinlock *lk) {
   if (!holding(lk))
     panic("release: lock '%s' released by hart %d, which does not hold it", lk->name, cpuid());

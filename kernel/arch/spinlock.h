@@ -16,6 +16,7 @@ struct spinlock {
 
 void initlock(struct spinlock *lk, const char *name);
 void acquire(struct spinlock *lk);
+int try_acquire(struct spinlock *lk);
 void release(struct spinlock *lk);
 int holding(struct spinlock *lk);
 void push_off(void);

@@ -155,7 +155,7 @@ int kexec(const char *path, char **argv) {
   pagetable_t pt = pagetable_create();
   if (!pt)
     return -1;
-  supplemental_page_table_init(&im.spt, pt);
+  supplemental_page_table_init(&im.spt, pt, &p->vm_lock);
   begin_op();
   struct inode *ip = namei((char *)path);
   if (!ip) {

@@ -41,6 +41,7 @@ void procinit(void) {
   for (int i = 0; i < NPROC; i++) {
     struct proc *p = &proc[i];
     initlock(&p->lock, "proc");
+    initlock(&p->vm_lock, "vm");
     p->state = UNUSED;
     p->slot = i;
     p->kstack_top = kstack_map(KSTACK_SLOT_PROC(i));
@@ -84,7 +85,7 @@ found:
     release(&p->lock);
     return NULL;
   }
-  supplemental_page_table_init(&p->spt, p->pagetable);
+  supplemental_page_table_init(&p->spt, p->pagetable, &p->vm_lock);
   memset(&p->trapframe, 0, sizeof(p->trapframe));
   memset(&p->context, 0, sizeof(p->context));
   memset(&p->fp, 0, sizeof(p->fp));
@@ -356,6 +357,7 @@ static int any_runnable(void) {
 static void run(struct cpu *c, struct proc *p) {
   p->state = RUNNING;
   c->proc = p;
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);  // before the flush: see user_tlb_shootdown
   csr_write(satp, MAKE_SATP(kva2pa(p->pagetable)));
   sfence_vma_all();
   asm volatile("fence.i");  // its code pages may have been filled on another hart
@@ -372,7 +374,25 @@ static void run(struct cpu *c, struct proc *p) {
     fpu_save(&p->fp);
   csr_write(satp, kernel_satp);
   sfence_vma_all();
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
   c->proc = NULL;
+}
+
+// Removes the user page at va of the process whose vm lock is vm_lock from every TLB, after
+// its PTE was changed. A hart holds a process's user entries only while cpu->proc names it:
+// run() flushes the TLB after setting cpu->proc and before clearing it. So only this hart
+// and the one hart (a process has one thread) that runs the process now need a fence, which
+// saves an inter-processor interrupt on almost every eviction.
+void user_tlb_shootdown(struct spinlock *vm_lock, uint64 va) {
+  struct proc *owner = (struct proc *)((char *)vm_lock - __builtin_offsetof(struct proc, vm_lock));
+  push_off();
+  sfence_vma_page(va);
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);  // the PTE change before the look at cpu->proc
+  struct cpu *me = mycpu();
+  for (int i = 0; i < ncpu; i++)
+    if (&cpus[i] != me && __atomic_load_n(&cpus[i].proc, __ATOMIC_RELAXED) == owner)
+      sbi_remote_sfence_vma(1, cpus[i].hartid, PGROUNDDOWN(va), PGSIZE);
+  pop_off();
 }
 
 // Each hart's scheduler: run runnable processes round robin; with none, sleep in wfi with
@@ -433,6 +453,7 @@ void yield(void) {
 // /init (with the init= boot argument's comma-separated words as its arguments).
 static void first_process_setup(struct proc *p) {
   disk_read_partitions();
+  swap_init();
   fsinit(ROOTDEV);
   p->cwd = namei("/");
   if (!p->cwd)

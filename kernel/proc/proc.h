@@ -42,6 +42,8 @@ struct proc {
   int fp_used;                // has executed a floating-point instruction
   pagetable_t pagetable;      // user page table (upper half shared with the kernel)
   struct supplemental_page_table spt;  // every user page, resident or not (vm/vm.h)
+  struct spinlock vm_lock;    // the resident state of this process's pages (vm/vm.h: Locking)
+  uint64 vm_insns_aside;      // instructions spent on disk waits and evictions (vm.c's costs)
   uint64 heap_base;           // end of the program: the heap is [heap_base, sz)
   uint64 sz;                  // end of the heap (the program break)
   struct file *ofile[NOFILE]; // open files
@@ -63,6 +65,8 @@ int killed(struct proc *p);
 void sleep(void *chan, struct spinlock *lk);
 void wakeup(void *chan);
 void yield(void);
+int sleep_ticks(uint64 n);
+void user_tlb_shootdown(struct spinlock *vm_lock, uint64 va);  // sysproc.c; -1 if killed meanwhile
 void scheduler(void) __attribute__((noreturn));
 void sched(void);
 int growproc(int64 n);

@@ -40,12 +40,11 @@ uint64 sys_sbrk(void) {
   return old;
 }
 
-// sleep(n): waits n ticks; -1 if killed meanwhile. A negative n sleeps not at all.
-uint64 sys_sleep(void) {
-  int n = argint(0);
+// Waits n clock ticks; -1 if the process is killed meanwhile.
+int sleep_ticks(uint64 n) {
   acquire(&tickslock);
   uint64 start = ticks;
-  while (n > 0 && ticks - start < (uint64)n) {
+  while (ticks - start < n) {
     if (killed(myproc())) {
       release(&tickslock);
       return -1;
@@ -54,6 +53,12 @@ uint64 sys_sleep(void) {
   }
   release(&tickslock);
   return 0;
+}
+
+// sleep(n): waits n ticks; -1 if killed meanwhile. A negative n sleeps not at all.
+uint64 sys_sleep(void) {
+  int n = argint(0);
+  return n > 0 ? sleep_ticks(n) : 0;
 }
 
 uint64 sys_uptime(void) {

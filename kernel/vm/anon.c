@@ -1,5 +1,5 @@
-// Anonymous pages: heap, stack and bss. Zero-filled on first touch; the swap issue writes them
-// to a swap slot when their frame is taken and reads them back on the next fault.
+// Anonymous pages: heap, stack and bss. Zero-filled on first touch; written to a swap slot
+// when their frame is taken (if they were ever written) and read back on the next fault.
 #include "vm/vm.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -25,16 +25,36 @@ int anon_initializer(struct page *page, enum vm_type type, void *kva) {
   return 0;
 }
 
-// Until swap exists an ANON page never loses its frame, so nothing can ask to read it back.
+// A page that was written is read back from its slot, which is then free: the frame is now
+// the only copy, so the page is dirty. A page that never was written is zero-filled again.
 static int anon_swap_in(struct page *page, void *kva) {
-  (void)kva;
-  panic("anon_swap_in: page %p has no swap slot to read (swap does not exist yet)",
-        (void *)page->va);
+  long slot = page->anon.swap_slot;
+  if (slot < 0) {
+    memset(kva, 0, PGSIZE);
+    VM_COUNT(faults_zero);
+    return 0;
+  }
+  if (swap_read(slot, kva) < 0)
+    return -1;
+  swap_free(slot);
+  page->anon.swap_slot = -1;
+  page->flags |= PAGE_DIRTY;  // no lock needed: the frame is still pinned by the claim
+  return 0;
 }
 
+// The evictor's half (frame.c): a dirty page goes to a slot (reserved by the evictor); a
+// clean one has only zeros to lose.
 static int anon_swap_out(struct page *page) {
-  (void)page;
-  return -1;
+  if (!(page->flags & PAGE_DIRTY))
+    return 0;
+  long slot = swap_write(page->frame->kva);
+  if (slot < 0)
+    return -1;
+  page->anon.swap_slot = slot;
+  return 0;
 }
 
-static void anon_destroy(struct page *page) { (void)page; }
+static void anon_destroy(struct page *page) {
+  if (page->anon.swap_slot >= 0)
+    swap_free(page->anon.swap_slot);
+}

@@ -1,6 +1,7 @@
 // File-backed pages: program text and data, read from the executable on first touch
 // (lazy_load_segment). The executable stays open while any page can still need it, and
-// writes to it are refused meanwhile (vm_segment_put ends that).
+// writes to it are refused meanwhile (vm_segment_put ends that). The mapping is private: a
+// clean page is dropped on eviction and read again, a written one (.data) goes to swap.
 #include "vm/vm.h"
 #include "fs/fs.h"
 #include "lib/string.h"
@@ -21,8 +22,10 @@ const struct page_operations file_ops = {
 int file_backed_initializer(struct page *page, enum vm_type type, void *kva) {
   (void)type;
   (void)kva;
+  struct vm_segment *seg = page->uninit.aux;
   page->ops = &file_ops;
-  page->file.seg = page->uninit.aux;
+  page->file.seg = seg;
+  page->file.swap_slot = -1;
   return 0;
 }
 
@@ -49,18 +52,36 @@ int lazy_load_segment(struct page *page, void *aux) {
   return read_segment_page(page, aux, page->frame->kva);
 }
 
-// A file page that lost its frame is read again (the executable cannot have changed).
+// A clean page that lost its frame is read again from the file (which cannot have changed:
+// writes to it are denied); a written one comes back from its swap slot.
 static int file_swap_in(struct page *page, void *kva) {
-  return read_segment_page(page, page->file.seg, kva);
+  long slot = page->file.swap_slot;
+  if (slot < 0)
+    return read_segment_page(page, page->file.seg, kva);
+  if (swap_read(slot, kva) < 0)
+    return -1;
+  swap_free(slot);
+  page->file.swap_slot = -1;
+  page->flags |= PAGE_DIRTY;  // no lock needed: the frame is still pinned by the claim
+  return 0;
 }
 
+// The evictor's half (frame.c): a clean page is dropped, a dirty one goes to a slot.
 static int file_swap_out(struct page *page) {
-  (void)page;
-  return -1;
+  if (!(page->flags & PAGE_DIRTY))
+    return 0;
+  long slot = swap_write(page->frame->kva);
+  if (slot < 0)
+    return -1;
+  page->file.swap_slot = slot;
+  return 0;
 }
 
-// The segment belongs to the page's area, which holds the reference.
-static void file_destroy(struct page *page) { (void)page; }
+// The segment belongs to the page's area, which holds the reference; the slot is the page's.
+static void file_destroy(struct page *page) {
+  if (page->file.swap_slot >= 0)
+    swap_free(page->file.swap_slot);
+}
 
 // Drops one reference to a segment; the last one lets writers at the executable again and
 // closes it. Call inside a file-system operation (iput may free the inode).

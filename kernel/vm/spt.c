@@ -93,8 +93,10 @@ static int link_page(struct supplemental_page_table *spt, struct page *page) {
   return 0;
 }
 
-void supplemental_page_table_init(struct supplemental_page_table *spt, pagetable_t pt) {
+void supplemental_page_table_init(struct supplemental_page_table *spt, pagetable_t pt,
+                                  struct spinlock *lock) {
   spt->pagetable = pt;
+  spt->lock = lock;
   spt->buckets = NULL;
   spt->nbuckets = 0;
   spt->npages = 0;

@@ -24,14 +24,20 @@ void vm_init(void) {
   stack_limit = PGROUNDUP((uint64)s);
   const char *oc = bootarg("overcommit");
   overcommit_never = oc && strcmp(oc, "never") == 0;
-  vm_counters.commit_limit = frame_table_init(bootarg_int("frames", 0));
+  const char *ev = bootarg("evict");
+  enum evict_policy policy = ev && strcmp(ev, "fifo") == 0 ? EVICT_FIFO : EVICT_CLOCK;
+  if (ev && policy == EVICT_CLOCK && strcmp(ev, "clock") != 0)
+    printf("vm: evict=%s is neither clock nor fifo; using clock\n", ev);
+  // swap_init adds the swap slots once the disk is read.
+  vm_counters.commit_limit = frame_table_init(bootarg_int("frames", 0), policy);
 }
 
 uint64 vm_stack_limit(void) { return stack_limit; }
 uint64 vm_heap_max(void) { return USER_STACK_TOP - stack_limit - USER_STACK_GUARD; }
 
 // Strict overcommit: writable anonymous-like memory (heap, stack, writable segments) is
-// promised up front against the frames. Always counted, refused only with overcommit=never.
+// promised up front against the frames and swap slots. Always counted, refused only with
+// overcommit=never.
 static int commit(uint64 npages) {
   uint64 old = __atomic_load_n(&vm_counters.committed, __ATOMIC_RELAXED);
   do {
@@ -80,22 +86,33 @@ struct page *vm_page_from_area(struct vm_area *area, uint64 va) {
   return vm_alloc_page_with_initializer(area->type, va, area->flags, area->init, area->seg);
 }
 
-static void unmap_page(struct supplemental_page_table *spt, uint64 va) {
-  pte_t *pte = walk(spt->pagetable, va, 0);
-  if (pte && (*pte & PTE_V)) {
-    *pte = 0;
-    // Only this hart can hold the entry: the process runs nowhere else, and every switch
-    // to it flushes the TLB (run() in proc.c).
-    sfence_vma_page(va);
-  }
+// The owner waits while an evictor holds the page (PAGE_EVICTING). spt->lock is held.
+static void wait_for_eviction(struct supplemental_page_table *spt, struct page *page) {
+  while (page->flags & PAGE_EVICTING)
+    sleep(page, spt->lock);
 }
 
-// Frees a page that spt_remove_page has unlinked: its mapping, its frame, its type's state.
+// Unmaps a page of the running process (or of one being built or torn down), with
+// spt->lock held. Only this hart can hold the entry in its TLB: the process runs nowhere
+// else, and every switch to it flushes the TLB (run() in proc.c).
+static void unmap_page(struct frame *frame, uint64 va) {
+  __atomic_store_n(frame->pte, 0, __ATOMIC_RELEASE);
+  sfence_vma_page(va);
+}
+
+// Frees a page that spt_remove_page has unlinked: its mapping, its frame, its type's state
+// (its swap slot). Waits for an eviction of the page to finish first.
 void vm_dealloc_page(struct supplemental_page_table *spt, struct page *page) {
-  if (page->frame) {
-    unmap_page(spt, page->va);
-    vm_free_frame(page->frame);
-    __atomic_fetch_sub(&vm_counters.pages_resident, 1, __ATOMIC_RELAXED);
+  if (spt->lock) {  // NULL only for a table that never had a frame (tests/unit)
+    acquire(spt->lock);
+    wait_for_eviction(spt, page);
+    if (page->frame) {
+      unmap_page(page->frame, page->va);
+      vm_free_frame(page->frame);  // under the lock: no evictor may see it half gone
+      page->frame = NULL;
+      __atomic_fetch_sub(&vm_counters.pages_resident, 1, __ATOMIC_RELAXED);
+    }
+    release(spt->lock);
   }
   page->ops->destroy(page);
   kfree(page);
@@ -109,30 +126,70 @@ static uint64 pte_perm(const struct page *page) {
          (page->flags & PAGE_EXEC ? PTE_X : 0);
 }
 
-// Gives the page a frame, maps it and fills it. The frame is pinned until it is filled.
+// The leaf PTE that maps page to frame.
+pte_t vm_pte(const struct page *page, const struct frame *frame) {
+  return PA2PTE(kva2pa(frame->kva)) | pte_perm(page) | PTE_V;
+}
+
+// Maps the pinned frame at the page's va in spt and records the mapping on both sides (the
+// frame's reverse map names the page, its PTE and its owner's lock). -1 if a page-table page
+// cannot be had. The caller holds spt->lock.
+static int map_frame(struct supplemental_page_table *spt, struct page *page,
+                     struct frame *frame) {
+  if (mappages(spt->pagetable, page->va, PGSIZE, kva2pa(frame->kva), pte_perm(page)) < 0)
+    return -1;
+  frame->page = page;
+  frame->pte = walk(spt->pagetable, page->va, 0);
+  frame->lock = spt->lock;
+  page->frame = frame;
+  return 0;
+}
+
+// A page's swap slot, if its type has one (the slot belongs to the page: fork must not copy
+// it, and a copy of the contents must be made instead).
+static long *swap_slot_of(struct page *page) {
+  switch (page_get_type(page)) {
+  case VM_ANON:
+    return &page->anon.swap_slot;
+  case VM_FILE:
+    return &page->file.swap_slot;
+  default:
+    return NULL;
+  }
+}
+
+// Gives the page a frame, maps it and fills it: the design's order. The frame stays pinned
+// until it is filled, so no evictor takes it half done. May sleep (eviction, disk reads).
 enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page *page) {
+  struct proc *p = myproc();
+  uint64 start = r_instret(), aside = p ? p->vm_insns_aside : 0;
+  long *slot = swap_slot_of(page);
+  int major = slot && *slot >= 0;  // read back from swap: the cost bench reports
   struct frame *frame = vm_get_frame();
   if (!frame)
     return VM_NO_MEMORY;
-  frame->page = page;
-  page->frame = frame;
-  if (mappages(spt->pagetable, page->va, PGSIZE, kva2pa(frame->kva), pte_perm(page)) < 0) {
-    page->frame = NULL;
+  acquire(spt->lock);
+  int mapped = map_frame(spt, page, frame);
+  release(spt->lock);
+  if (mapped < 0) {
     vm_free_frame(frame);
     return VM_NO_MEMORY;
   }
   if (page->ops->swap_in(page, frame->kva) < 0) {
-    unmap_page(spt, page->va);  // before the frame goes back: nobody may see it
+    acquire(spt->lock);
+    unmap_page(frame, page->va);  // before the frame goes back: nobody may see it
     page->frame = NULL;
     vm_free_frame(frame);
+    release(spt->lock);
     return VM_IO_ERROR;
   }
   if (page->flags & PAGE_EXEC)
     asm volatile("fence.i" ::: "memory");  // the hart fetches what was just written
   frame_unpin(frame);
   VM_COUNT(pages_resident);
-  struct proc *p = myproc();
-  vm_event(EV_CLAIM, p ? p->pid : 0, page->va, page_get_type(page));
+  vm_event(major ? EV_SWAP_IN : EV_CLAIM, p ? p->pid : 0, page->va, page_get_type(page));
+  if (major && p)
+    VM_ADD(insns_swap_in, r_instret() - start - (p->vm_insns_aside - aside));
   return VM_RESOLVED;
 }
 
@@ -192,16 +249,19 @@ enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 ad
   }
   if (!allows(page->flags, access))
     return VM_PROTECTION;
+  acquire(spt->lock);
+  wait_for_eviction(spt, page);
   if (page->frame) {
-    // Present and allowed: a hart that traps for accessed/dirty bits instead of setting them.
-    pte_t *pte = walk(spt->pagetable, va, 0);
-    if (pte && (*pte & PTE_V)) {
-      *pte |= PTE_A | (access == ACCESS_WRITE ? PTE_D : 0);
-      sfence_vma_page(va);
-      VM_COUNT(faults_ad);
-      return VM_RESOLVED;
-    }
+    // Present and allowed: a hart that traps for accessed/dirty bits instead of setting them
+    // (or a fault that raced with an eviction which then kept the page).
+    __atomic_fetch_or(page->frame->pte, PTE_A | (access == ACCESS_WRITE ? PTE_D : 0),
+                      __ATOMIC_RELAXED);
+    release(spt->lock);
+    sfence_vma_page(va);
+    VM_COUNT(faults_ad);
+    return VM_RESOLVED;
   }
+  release(spt->lock);
   return vm_do_claim_page(spt, page);
 }
 
@@ -231,11 +291,29 @@ const char *vm_fault_reason(enum vm_fault r, enum vm_access access) {
 
 // ---- Kernel access to user memory ----
 
-// Pins the frame behind user address va, claiming the page if it has none.
+// Pins the resident frame of page (marking the page dirty for a write: the kernel writes
+// through the frame's kernel address, which sets no PTE dirty bit); NULL if it has none.
+static struct frame *pin_resident(struct supplemental_page_table *spt, struct page *page,
+                                  enum vm_access access) {
+  acquire(spt->lock);
+  wait_for_eviction(spt, page);
+  struct frame *f = page->frame;
+  if (f) {
+    frame_pin(f);
+    if (access == ACCESS_WRITE)
+      page->flags |= PAGE_DIRTY;
+  }
+  release(spt->lock);
+  return f;
+}
+
+// Pins the frame behind user address va, claiming the page if it has none (and again if
+// an evictor takes it between the claim and the pin).
 struct frame *vm_pin_user_page(struct supplemental_page_table *spt, uint64 va,
                                enum vm_access access, enum vm_fault *why) {
   struct page *page = va < USER_TOP ? spt_lookup_existing(spt, va) : NULL;
-  if (!page || !page->frame || !allows(page->flags, access)) {
+  struct frame *f = page && allows(page->flags, access) ? pin_resident(spt, page, access) : NULL;
+  while (!f) {
     struct proc *p = myproc();
     enum vm_fault r = vm_try_handle_fault(spt, va, access, p ? p->trapframe.sp : 0);
     if (r != VM_RESOLVED) {
@@ -244,10 +322,9 @@ struct frame *vm_pin_user_page(struct supplemental_page_table *spt, uint64 va,
       return NULL;
     }
     VM_COUNT(kernel_claims);
-    page = spt_lookup_existing(spt, va);
+    f = pin_resident(spt, spt_lookup_existing(spt, va), access);
   }
-  frame_pin(page->frame);
-  return page->frame;
+  return f;
 }
 
 uint64 vm_pin_user_range(struct supplemental_page_table *spt, uint64 va, uint64 len,
@@ -365,12 +442,13 @@ int vm_set_heap_end(struct supplemental_page_table *spt, uint64 old_end, uint64 
 // ---- Whole address spaces: fork, exit, exec ----
 
 struct copy_state {
-  struct supplemental_page_table *dst;
+  struct supplemental_page_table *dst, *src;
   int failed;
 };
 
-// Gives the child its own copy of one page: a resident page gets a new frame with the same
-// bytes; a page without a frame stays UNINIT in the child too.
+// Gives the child its own copy of one page. A resident page's bytes go to a new frame; a
+// page in swap is read into a new frame (the parent keeps its slot); a page with nothing
+// to copy (UNINIT, a dropped clean page) stays so in the child.
 static void copy_page(struct page *page, void *arg) {
   struct copy_state *cs = arg;
   if (cs->failed)
@@ -383,24 +461,48 @@ static void copy_page(struct page *page, void *arg) {
   *np = *page;  // same type and type state: the union is plain data
   np->frame = NULL;
   np->hash_next = NULL;
+  np->flags &= ~(PAGE_EVICTING | PAGE_DIRTY);
+  long *slot = swap_slot_of(np);
+  if (slot)
+    *slot = -1;
   if (spt_insert_page(cs->dst, np) < 0) {
     vm_dealloc_page(cs->dst, np);
     cs->failed = 1;
     return;
   }
-  if (!page->frame)
+  // The parent's frame, pinned so that no evictor takes it while it is copied.
+  struct frame *from = pin_resident(cs->src, page, ACCESS_READ);
+  long *from_slot = from ? NULL : swap_slot_of(page);
+  if (!from && !(from_slot && *from_slot >= 0))
     return;
   struct frame *frame = vm_get_frame();
+  int dirty = 1;
+  if (frame && from) {
+    memcpy(frame->kva, from->kva, PGSIZE);
+    acquire(cs->src->lock);
+    dirty = (page->flags & PAGE_DIRTY) || (*from->pte & PTE_D);
+    release(cs->src->lock);
+  } else if (frame && swap_read(*from_slot, frame->kva) < 0) {
+    vm_free_frame(frame);
+    frame = NULL;
+  }
+  if (from)
+    frame_unpin(from);
   if (!frame) {
     cs->failed = 1;
     return;
   }
-  memcpy(frame->kva, page->frame->kva, PGSIZE);
-  frame->page = np;
-  np->frame = frame;
+  acquire(cs->dst->lock);
+  if (map_frame(cs->dst, np, frame) < 0) {
+    release(cs->dst->lock);
+    vm_free_frame(frame);
+    cs->failed = 1;
+    return;
+  }
+  if (dirty)
+    np->flags |= PAGE_DIRTY;
+  release(cs->dst->lock);
   VM_COUNT(pages_resident);
-  if (mappages(cs->dst->pagetable, np->va, PGSIZE, kva2pa(frame->kva), pte_perm(np)) < 0)
-    cs->failed = 1;  // the frame is on np: supplemental_page_table_kill frees it
   frame_unpin(frame);
 }
 
@@ -418,7 +520,7 @@ int supplemental_page_table_copy(struct supplemental_page_table *dst,
     if (a == src->stack)
       dst->stack = copy;
   }
-  struct copy_state cs = {dst, 0};
+  struct copy_state cs = {dst, src, 0};
   spt_for_each(src, copy_page, &cs);
   return cs.failed ? -1 : 0;
 }

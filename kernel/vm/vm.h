@@ -9,9 +9,20 @@
 //   struct frame      one user frame: its kernel address, the page it backs, a pin count
 //   supplemental_page_table   va -> struct page (a hash table) plus the list of areas
 //
-// Locking: a process has one thread, and only that thread changes its SPT and page table
-// (fork reads the parent's from the parent's own system call; exit and exec tear down their
-// own), so the SPT needs no lock. Frames are global: frame_lock in frame.c guards them.
+// Locking. Lock order: the owner's vm lock -> frame_lock -> swap_lock -> p->lock (sleep).
+//   - A process has one thread, and only it changes the shape of its SPT (hash, areas) and
+//     of its page table; nobody else walks them, so that needs no lock.
+//   - Eviction, though, takes frames from any process on any hart. The owner's vm lock
+//     (p->vm_lock, reached through spt->lock and frame->lock) guards every page's frame
+//     pointer, its PAGE_EVICTING and PAGE_DIRTY bits, and its leaf PTE. An evictor takes it
+//     with try_acquire while it holds frame_lock, so the order above is never waited against.
+//   - frame_lock (frame.c) guards the frame list (the clock hand's order) and the count.
+//   - A frame's pin count is atomic. A pinned frame is never chosen; the owner pins only
+//     under its vm lock, after checking that the page is not being evicted.
+//   - A page being evicted is PAGE_EVICTING from the moment its PTE is cleared until its
+//     contents are safe in swap (or dropped): the owner sleeps on the page meanwhile (to
+//     fault it back, free it or copy it), so the evictor may use the page without the lock.
+//   - swap_lock (swap.c) guards the slot bitmap.
 #pragma once
 #include "types.h"
 #include "arch/riscv.h"
@@ -44,7 +55,7 @@ struct uninit_page {
 };
 
 struct anon_page {
-  long swap_slot;  // -1 while the page is in memory or was never swapped out
+  long swap_slot;  // where the contents wait in swap, or -1 (in memory, or never written)
 };
 
 // A program segment's file bytes, shared by the pages (and processes) that map it.
@@ -58,17 +69,21 @@ struct vm_segment {
 
 struct file_page {
   struct vm_segment *seg;
+  long swap_slot;  // a written private page's contents in swap, or -1 (read the file)
 };
 
 #define PAGE_WRITABLE 0x1
 #define PAGE_EXEC 0x2
+// Under the owner's vm lock:
+#define PAGE_DIRTY 0x4     // the frame holds what neither its file nor zero-fill would give
+#define PAGE_EVICTING 0x8  // an evictor took the frame; the owner waits (sleep on the page)
 
 struct page {
   uint64 va;                           // page-aligned user address
   const struct page_operations *ops;   // ops->type is the page's type
   struct frame *frame;                 // NULL while the page has no frame
   struct page *hash_next;              // SPT hash chain
-  uint32 flags;                        // PAGE_*
+  uint32 flags;                        // PAGE_* (the last two: see Locking)
   union {
     struct uninit_page uninit;
     struct anon_page anon;
@@ -88,8 +103,11 @@ struct vm_area {
   struct vm_area *next; // sorted by start
 };
 
+struct spinlock;
+
 struct supplemental_page_table {
   pagetable_t pagetable;  // the Sv39 table the SPT's resident pages are mapped in
+  struct spinlock *lock;  // the owner's vm lock (see Locking); exec's new image shares it
   struct page ***buckets; // hash of the pages that have a struct page (chunked: spt.c)
   uint32 nbuckets;        // a power of two (0 before the first insert)
   uint32 npages;
@@ -98,12 +116,16 @@ struct supplemental_page_table {
   struct vm_area *stack;  // the stack's area, which grows down (NULL before exec)
 };
 
-// A user frame. The frame table holds every frame that backs a page.
+// A user frame. The frame table holds every frame that backs a page. Its reverse map
+// (page, pte, lock) names the one mapping of the frame (a list once frames are shared); it is
+// set while the frame is pinned, and stays fixed while the frame is unpinned on the list.
 struct frame {
-  void *kva;            // the frame's kernel (direct-map) address
-  struct page *page;    // the page it backs (a list once frames are shared); set while pinned
-  uint32 pin;           // > 0: the kernel is using it (a fault, a copy); not evictable
-  struct frame *next;   // in the frame table's list
+  void *kva;              // the frame's kernel (direct-map) address
+  struct page *page;      // the page it backs
+  pte_t *pte;             // the page's leaf PTE (its page table outlives the mapping)
+  struct spinlock *lock;  // the page's owner's vm lock
+  uint32 pin;             // > 0: in use by the kernel (a fault, a copy, an eviction)
+  struct frame *next;     // in the frame table's list, in clock-hand order (victim.c)
   struct frame *prev;
 };
 
@@ -122,7 +144,8 @@ enum vm_fault {
 enum vm_access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
 
 // spt.c: the data structure.
-void supplemental_page_table_init(struct supplemental_page_table *spt, pagetable_t pt);
+void supplemental_page_table_init(struct supplemental_page_table *spt, pagetable_t pt,
+                                  struct spinlock *lock);
 struct page *spt_find_page(struct supplemental_page_table *spt, uint64 va);
 struct page *spt_lookup_existing(struct supplemental_page_table *spt, uint64 va);
 struct vm_area *spt_find_area(struct supplemental_page_table *spt, uint64 va);
@@ -139,6 +162,7 @@ void spt_free_buckets(struct supplemental_page_table *spt);
 struct page *vm_alloc_page_with_initializer(enum vm_type type, uint64 va, uint32 flags,
                                             vm_initializer init, void *aux);
 struct page *vm_page_from_area(struct vm_area *area, uint64 va);  // for spt_find_page
+pte_t vm_pte(const struct page *page, const struct frame *frame);  // the PTE that maps them
 void vm_dealloc_page(struct supplemental_page_table *spt, struct page *page);
 enum vm_fault vm_claim_page(struct supplemental_page_table *spt, uint64 va);
 enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page *page);
@@ -178,15 +202,41 @@ int anon_initializer(struct page *page, enum vm_type type, void *kva);
 int file_backed_initializer(struct page *page, enum vm_type type, void *kva);
 int lazy_load_segment(struct page *page, void *aux);
 
+// victim.c: the replacement policy's scan (the evict= boot argument picks the policy).
+enum evict_policy { EVICT_CLOCK, EVICT_FIFO };
+enum victim_look {
+  LOOK_TAKEN,   // look() claimed the frame: it is the victim
+  LOOK_RECENT,  // accessed since the hand last passed (look() cleared the bit): second chance
+  LOOK_BUSY,    // cannot be taken now: pinned, its owner's lock held, or no swap slot for it
+};
+// look(f, use_accessed, arg): what the scan should do with frame f. With use_accessed (clock)
+// it tests and clears the accessed bit; FIFO ignores it.
+typedef enum victim_look (*victim_look_fn)(struct frame *f, int use_accessed, void *arg);
+struct frame *victim_scan(struct frame *list, enum evict_policy policy, victim_look_fn look,
+                          void *arg, uint64 max_steps, uint64 *busy);
+
 // frame.c: the frame table.
-uint64 frame_table_init(uint64 nframes);  // 0: the default share of free memory
-struct frame *vm_get_frame(void);       // pinned, zeroed is the caller's business; NULL if none
+uint64 frame_table_init(uint64 nframes, enum evict_policy policy);  // 0: the default share
+// A pinned frame, evicting some page when the pool is empty (may sleep); NULL when no frame
+// can be had (everything else is pinned, or dirty with swap full).
+struct frame *vm_get_frame(void);
+struct frame *vm_get_victim(void);            // frame_lock held: the replacement policy
+int vm_evict_frame(struct frame *victim);     // its page's swap_out; 0, or -1 (page kept)
 void vm_free_frame(struct frame *frame);
 void frame_pin(struct frame *frame);
 void frame_unpin(struct frame *frame);
 void frame_stats(uint64 *total, uint64 *used);
 // For the gdb helpers and tests: the list of frames in use.
 extern struct frame frame_list;
+
+// swap.c: the swap partition, in page-sized slots.
+void swap_init(void);              // once the partitions are known (a process: reads disk)
+int swap_reserve(void);            // promises the next swap_write a slot; -1 when full
+void swap_unreserve(void);
+long swap_write(void *kva);        // writes a page to a reserved slot: the slot, or -1
+int swap_read(long slot, void *kva);  // 0, or -1 on an I/O error; the slot stays in use
+void swap_free(long slot);
+uint64 swap_total(void);
 
 // Counters (vm.c), updated with atomics from any hart.
 extern struct vmstat vm_counters;

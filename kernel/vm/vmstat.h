@@ -20,12 +20,17 @@ struct vmstat {
   unsigned long faults_ad;       // present page: accessed/dirty bit set by the kernel
   unsigned long faults_bad;      // faults that killed the process
   unsigned long kernel_claims;   // pages claimed by copyin/copyout/copyinstr
-  // Swap (the swap issue fills these in).
-  unsigned long swap_slots;
+  // Eviction and swap (the swapslots= boot argument can limit the slots).
+  unsigned long swap_slots;      // page-sized slots in use by swap (0: no swap partition)
   unsigned long swap_used;       // now
-  unsigned long swap_ins;
-  unsigned long swap_outs;
-  unsigned long evictions;
+  unsigned long swap_ins;        // pages read back from swap (major faults and fork copies)
+  unsigned long swap_outs;       // pages written to swap
+  unsigned long evictions;       // frames taken from a page to give to another
+  unsigned long evictions_clean; // of those, dropped without a write (clean file, zero pages)
+  // The kernel's cost of the above in instructions (instret), disk waits excluded: for
+  // `make bench` on one hart (a process that wakes on another hart is not counted right).
+  unsigned long insns_swap_in;   // all swap-in faults together
+  unsigned long insns_evict;     // all evictions together
   // Strict overcommit accounting (overcommit=never): anonymous pages promised, and the limit.
   unsigned long committed;       // now
   unsigned long commit_limit;

@@ -8,7 +8,7 @@ from sloth_util import (DIRECT_MAP, PGSIZE, current_proc, deref, proc_label, pro
                         read_pointers, symbol_at, u64)
 
 BUCKET_CHUNK = 512  # struct page * per chunk of spt.buckets (kernel/vm/spt.c, CHUNK)
-PAGE_WRITABLE, PAGE_EXEC = 0x1, 0x2
+PAGE_WRITABLE, PAGE_EXEC, PAGE_DIRTY, PAGE_EVICTING = 0x1, 0x2, 0x4, 0x8
 MAX_CHAIN = 1 << 20  # longer than any real list: the walk is going round a broken one
 SCAUSE_NAMES = {12: "instruction page fault", 13: "load page fault", 15: "store page fault"}
 
@@ -98,9 +98,25 @@ def page_line(addr, page):
             line += "  (frame->page is %#x, not this page)" % u64(frame["page"])
     else:
         line += "not resident"
-        if str(page["ops"]["type"]) == "VM_ANON" and int(page["anon"]["swap_slot"]) >= 0:
-            line += "  in swap slot %d" % int(page["anon"]["swap_slot"])
+        slot = swap_slot(page)
+        if slot is not None and slot >= 0:
+            line += "  in swap slot %d" % slot
+    for bit, word in ((PAGE_DIRTY, "dirty"), (PAGE_EVICTING, "EVICTING")):
+        if flags & bit:
+            line += "  " + word
     return line + "  struct page %#x" % addr
+
+
+def swap_slot(page):
+    """The swap slot of an ANON or FILE page (-1: none), None for other types."""
+    if u64(page["ops"]) == 0:
+        return None
+    kind = str(page["ops"]["type"])
+    if kind == "VM_ANON":
+        return int(page["anon"]["swap_slot"])
+    if kind == "VM_FILE":
+        return int(page["file"]["swap_slot"])
+    return None
 
 
 def find_proc(arg):
@@ -234,12 +250,45 @@ class FaultBreak(gdb.Command):
             bp.number, bp.page))
 
 
+class Swap(gdb.Command):
+    """swap: the swap slot map (kernel/vm/swap.c): slots in use, promised to evictions in
+    progress, and which process's page holds each used slot; slots no page names are leaks."""
+
+    def __init__(self):
+        super().__init__("swap", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        slots = gdb.parse_and_eval("slots")
+        nslots, used = int(slots["nslots"]), int(slots["used"])
+        reserved = static_int("reserved")
+        print("swap: %d slots, %d used, %s reserved, first sector %s" % (
+            nslots, used, reserved, static_int("first_sector")))
+        holders = {}
+        for p in procs_in_use():
+            for addr, page in spt_pages(p["spt"]):
+                slot = swap_slot(page)
+                if slot is not None and slot >= 0:
+                    holders[slot] = "va %#x of %s" % (u64(page["va"]), proc_label(p))
+        bits = u64(slots["bits"])
+        in_use = []
+        for w, word in enumerate(read_pointers(bits, (nslots + 63) // 64) if bits else []):
+            for b in range(64):
+                if word >> b & 1 and w * 64 + b < nslots:
+                    in_use.append(w * 64 + b)
+        for slot in in_use:
+            print("  slot %5d  %s" % (slot, holders.get(slot, "NO PAGE (leaked?)")))
+        for slot in sorted(set(holders) - set(in_use)):
+            print("  slot %5d  named by %s but FREE in the map" % (slot, holders[slot]))
+
+
 def event_info(kind, info):
     """The kind-specific info of a VM event in words (see the vm_event calls)."""
     if kind == "fault":
         return SCAUSE_NAMES.get(info, "scause %#x" % info)
-    if kind == "claim":
+    if kind in ("claim", "swap-in"):
         return enum_name(info, "enum vm_type")
+    if kind == "evict":
+        return "written to swap" if info else "dropped (clean)"
     if kind == "kill":
         return enum_name(info, "enum vm_fault")
     return "%#x" % info
@@ -272,3 +321,4 @@ Spt()
 Frames()
 FaultBreak()
 VmEvents()
+Swap()

@@ -213,7 +213,7 @@ static void check_area_list(const struct supplemental_page_table *spt, const cha
 
 static void test_single_pages(void) {
   struct supplemental_page_table spt;
-  supplemental_page_table_init(&spt, NULL);
+  supplemental_page_table_init(&spt, NULL, NULL);
   CHECK(spt_lookup_existing(&spt, 0x1000) == NULL, "lookup in an empty table found something");
   CHECK(spt_find_page(&spt, 0x1000) == NULL, "find in an empty table found something");
   check_bytes(&spt, "empty table");
@@ -263,7 +263,7 @@ static void test_single_pages(void) {
 
 static void test_area_pages(void) {
   struct supplemental_page_table spt;
-  supplemental_page_table_init(&spt, NULL);
+  supplemental_page_table_init(&spt, NULL, NULL);
   CHECK(add_area(&spt, 0x10000, 0x20000, PAGE_WRITABLE | PAGE_EXEC) == 0, "area refused");
 
   long made = pages_made, objects = live_objects;
@@ -314,7 +314,7 @@ static void test_area_pages(void) {
 
 static void test_areas(void) {
   struct supplemental_page_table spt;
-  supplemental_page_table_init(&spt, NULL);
+  supplemental_page_table_init(&spt, NULL, NULL);
   CHECK(spt_find_area(&spt, 0x10000) == NULL, "find_area in an empty list found something");
 
   // Added out of order, kept in order.
@@ -406,7 +406,7 @@ static void test_areas(void) {
 // MANY pages at va_of(0..MANY-1): inserted, all found, removed in another order.
 static void grow_and_shrink(const char *name, uint64 (*va_of)(uint32)) {
   struct supplemental_page_table spt;
-  supplemental_page_table_init(&spt, NULL);
+  supplemental_page_table_init(&spt, NULL, NULL);
   struct page **pages = malloc(MANY * sizeof(*pages));
   for (uint32 i = 0; i < MANY; i++) {
     pages[i] = insert(&spt, va_of(i));
@@ -472,7 +472,7 @@ static uint64 strided_va(uint32 i) { return (uint64)(i % 256) << 30 | (uint64)(i
 // One area of MANY pages: each page made once on first find, then torn down by spt_for_each.
 static void test_area_growth(void) {
   struct supplemental_page_table spt;
-  supplemental_page_table_init(&spt, NULL);
+  supplemental_page_table_init(&spt, NULL, NULL);
   uint64 base = 0x1000000UL;
   CHECK(add_area(&spt, base, base + (uint64)MANY * PGSIZE, PAGE_WRITABLE) == 0,
         "area of %d pages refused", MANY);
@@ -501,7 +501,7 @@ static void test_area_growth(void) {
 static void test_bucket_limit(void) {
   const uint32 n = BUCKETS_MAX + 3000;
   struct supplemental_page_table spt;
-  supplemental_page_table_init(&spt, NULL);
+  supplemental_page_table_init(&spt, NULL, NULL);
   for (uint32 i = 0; i < n; i++)
     insert(&spt, scattered_va(i));
   CHECK(spt.npages == n, "npages %u, expected %u", spt.npages, n);
@@ -518,7 +518,7 @@ static void test_bucket_limit(void) {
 
 static void test_alloc_failures(void) {
   struct supplemental_page_table spt;
-  supplemental_page_table_init(&spt, NULL);
+  supplemental_page_table_init(&spt, NULL, NULL);
 
   // First insert, no memory for the directory (allocation 1) or its chunk (allocation 2).
   for (int which = 1; which <= 2; which++) {
@@ -633,7 +633,7 @@ static void walk(struct supplemental_page_table *spt, int remove, const char *na
 
 static void test_for_each(void) {
   struct supplemental_page_table spt;
-  supplemental_page_table_init(&spt, NULL);
+  supplemental_page_table_init(&spt, NULL, NULL);
   struct walk none = {0};
   spt_for_each(&spt, walk_cb, &none);
   CHECK(none.visits == 0, "spt_for_each on an empty table made %u calls", none.visits);
@@ -660,7 +660,7 @@ static void test_for_each(void) {
 
 static void test_bytes(void) {
   struct supplemental_page_table spt;
-  supplemental_page_table_init(&spt, NULL);
+  supplemental_page_table_init(&spt, NULL, NULL);
   check_bytes(&spt, "empty");
   uint64 last = spt_bytes(&spt);
   struct page *pages[1100];
@@ -712,8 +712,8 @@ static void copy_cb(struct page *page, void *arg) {
 
 static void test_copy(void) {
   struct supplemental_page_table src, dst;
-  supplemental_page_table_init(&src, NULL);
-  supplemental_page_table_init(&dst, NULL);
+  supplemental_page_table_init(&src, NULL, NULL);
+  supplemental_page_table_init(&dst, NULL, NULL);
   CHECK(add_area(&src, 0x10000, 0x20000, PAGE_WRITABLE) == 0, "area 1 refused");
   CHECK(add_area(&src, 0x40000, 0x50000, PAGE_EXEC) == 0, "area 2 refused");
   const uint32 n = 700;
