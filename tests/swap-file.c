@@ -130,13 +130,13 @@ int main(void) {
   uint64 file_reads = st1.faults_file - st0.faults_file;
   uint64 clean_drops = st1.evictions_clean - st0.evictions_clean;
   uint64 swap_outs = st1.swap_outs - st0.swap_outs;
+  // 32: the stack, bss and other processes' anonymous pages may go out too.
+  CHECK(swap_outs <= max_swap_outs + 32, "%lu swap-outs for %lu written pages, expected at "
+        "most %lu: are clean pages written to swap?", swap_outs, written, max_swap_outs + 32);
   CHECK(file_reads >= min_file_reads, "%lu file reads, expected at least %lu: are clean pages "
         "dropped and read again?", file_reads, min_file_reads);
   CHECK(clean_drops >= min_clean_drops, "%lu clean evictions, expected at least %lu",
         clean_drops, min_clean_drops);
-  // 32: the stack, bss and other processes' anonymous pages may go out too.
-  CHECK(swap_outs <= max_swap_outs + 32, "%lu swap-outs for %lu written pages: are clean "
-        "pages written to swap?", swap_outs, written);
   CHECK(swap_outs >= W, "%lu swap-outs: written .data pages never went to swap", swap_outs);
   CHECK(st1.evictions - st0.evictions >= clean_drops + swap_outs,
         "%lu evictions, but %lu clean drops and %lu swap-outs", st1.evictions - st0.evictions,
