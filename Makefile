@@ -4,7 +4,8 @@
 #   make qemu-gdb        boot, waiting for gdb;   make gdb   attach gdb-multiarch to it
 #   make grade           build and run every test (TESTS="boot smp" for a subset)
 #   make OPT=2 ...       an -O2 build without debug checks (for benchmarks), in build/O2
-#   make bench           run user/bench.c on the OPT=2 build (RUNS=2: twice, tables compared)
+#   make bench           user/bench.c and the swap runs of user/bench-swap.c on the OPT=2 build
+#                        (RUNS=2: twice, tables compared)
 #   make V=1 ...         show the full commands
 #   make doctor          check the toolchain, QEMU and OpenSBI
 #   make compile_commands.json   for clangd
@@ -141,6 +142,14 @@ $(BUILD)/unit/test_spt: tests/unit/test_spt.c kernel/vm/spt.c | setup
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+$(BUILD)/unit/test_swap_slots: tests/unit/test_swap_slots.c kernel/vm/slots.c | setup
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+$(BUILD)/unit/test_victim: tests/unit/test_victim.c kernel/vm/victim.c | setup
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
 
 # Device trees QEMU itself produces, for test_fdt.
 DTBS := $(foreach m,128M 2G,$(foreach s,1 3 8,$(BUILD)/unit/dtb/virt-$(m)-$(s).dtb))
@@ -159,8 +168,10 @@ $(BUILD)/gpt-corrupt.img: $(BUILD)/grade.img
 grade: $(KERNEL) $(BUILD)/grade.img $(BUILD)/gpt-corrupt.img unit
 	@$(PYTHON) scripts/grade.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) $(TESTS)
 
-# The benchmark (user/bench.c) always runs on the -O2 build, whatever OPT says: a make of
-# build/O2, then scripts/bench.py boots it with -icount shift=0 on one hart and prints the table.
+# The benchmark always runs on the -O2 build, whatever OPT says: a make of build/O2, then
+# scripts/bench.py boots it with -icount shift=0 on one hart (init=/bench once, and
+# init=/bench-swap with frames= 64, 128, 256 under evict=clock and evict=fifo) and prints the
+# tables.
 RUNS ?= 1
 bench:
 	$(Q)$(MAKE) --no-print-directory OPT=2 all build/O2/grade.img

@@ -126,6 +126,10 @@ TESTS = [
              expect=[r"test_fdt: \d+ checks passed"]),
     UnitTest("unit-gpt", ["{build}/unit/test_gpt"], expect=[r"test_gpt: \d+ checks passed"]),
     UnitTest("unit-spt", ["{build}/unit/test_spt"], expect=[r"test_spt: \d+ checks passed"]),
+    UnitTest("unit-swap-slots", ["{build}/unit/test_swap_slots"],
+             expect=[r"test_swap_slots: \d+ checks passed"]),
+    UnitTest("unit-victim", ["{build}/unit/test_victim"],
+             expect=[r"test_victim: \d+ checks passed"]),
     boot_test("boot", "128M", 128, 3),
     boot_test("boot-2g", "2G", 2048, 1),
     smp_test(1),
@@ -189,10 +193,10 @@ TESTS = [
     UserTest("dirent-reuse"),
     UserTest("concurrent-fs", timeout=180, weight=3),
     # Strict accounting: sbrk fails up front once the frames are promised.
-    UserTest("sbrk-oom", args="init=/tests/sbrk-oom overcommit=never", weight=2),
+    UserTest("sbrk-oom", args="init=/tests/sbrk-oom overcommit=never swapslots=2048", weight=2),
     # Default overcommit: the 1 GiB heap registers; touching it all gets the child killed.
-    # 8 MiB of swap, so that filling frames and swap takes seconds, not half a minute.
-    UserTest("oom-kill", args="init=/tests/oom-kill swapslots=2048", weight=2, reject=[r"FAIL"], expect=[
+    # 16 MiB of frames and 8 MiB of swap, so that filling both takes seconds.
+    UserTest("oom-kill", args="init=/tests/oom-kill frames=4096 swapslots=2048", weight=2, reject=[r"FAIL"], expect=[
         # Whichever fault finds frames and swap full: the heap store, or a fetch of a text
         # page that was dropped to make room.
         r"pid \d+ \(oom-kill\): killed: (store|load|instruction) page fault at va 0x[0-9a-f]+, pc 0x[0-9a-f]+: out of memory",
@@ -328,7 +332,7 @@ TESTS = [
     # frames, ptwalk and vmevents agree; the program then runs to power_off(0).
     GdbTest("gdb-fault", disk=True, commands=[
         "faultbreak 0x10000", "continue", "spt", "break vm_do_claim_page", "continue", "spt",
-        "finish", "spt", "frames", "ptwalk 0x10000", "vmevents", "delete", "break power_off",
+        "finish", "spt", "frames", "swap", "ptwalk 0x10000", "vmevents", "delete", "break power_off",
         "continue", "delete", "continue",
     ], args="init=/tests/lazy-anon", expect=[
         r"faultbreak: breakpoint \d+ stops at the next fault on page 0x10000",
@@ -351,6 +355,7 @@ TESTS = [
         r"frame table: frames_used 2 of \d+",
         r"  kva 0xffffffc0([0-9a-f]{8})  pa 0x\1  pin 0  va 0x0000000000010000  VM_FILE  pid 1 \(init\)",
         r"2 frames \(8 KiB\) in the list, 0 pinned; 1 VM_ANON, 1 VM_FILE",
+        r"swap: 8192 slots, 0 used, 0 reserved, first sector 133120",
         r"ptwalk 0x10000 through the table at 0xffffffc0[0-9a-f]+",
         r"  level 0  index  16  pte 0x[0-9a-f]{16}  VR-XU-A-  -> 0x[0-9a-f]+",
         r"  4 KiB page: va 0x10000 -> pa 0x[0-9a-f]+",

@@ -172,8 +172,10 @@ static void user_page_fault(struct proc *p, struct trapframe *tf) {
   VM_COUNT(faults);
   vm_event(EV_FAULT, p->pid, tf->tval, tf->cause);
   enum vm_fault r = vm_try_handle_fault(&p->spt, tf->tval, access, tf->sp);
-  if (r == VM_RESOLVED)
+  if (r == VM_RESOLVED) {
+    vm_hold_for_instruction(&p->spt, tf->epc, tf->tval);
     return;
+  }
   VM_COUNT(faults_bad);
   vm_event(EV_KILL, p->pid, tf->tval, r);
   kill_for_fault(p, tf, vm_fault_reason(r, access));
@@ -185,6 +187,10 @@ void usertrap(struct trapframe *tf) {
   int tick = 0;
   if (tf != &p->trapframe || (tf->status & SSTATUS_SPP))
     panic("usertrap: trap frame %p is not pid %d's, or not from user mode", tf, p->pid);
+  // The instruction whose pages were held has completed (or it is a system call, which may
+  // free or replace those pages): let them go.
+  if (p->spt.nheld && (tf->epc != p->spt.held_pc || tf->cause == EXC_ECALL_U))
+    vm_release_held(&p->spt);
   if (tf->cause & SCAUSE_INTERRUPT) {
     tick = trap_interrupt(tf->cause);
   } else if (tf->cause == EXC_ECALL_U) {

@@ -40,26 +40,26 @@ uint64 frame_table_init(uint64 nframes, enum evict_policy p) {
   return nframes;
 }
 
-// A new frame from the page allocator, pinned and on the list; NULL at the limit.
+// A new frame from the page allocator, pinned and on the list; NULL at the limit. The racy
+// look at the count spares a full pool an allocation that would only be given back.
 static struct frame *new_frame(void) {
-  acquire(&frame_lock);
-  if (frames_used >= frames_total) {
-    release(&frame_lock);
+  if (__atomic_load_n(&frames_used, __ATOMIC_RELAXED) >= frames_total)
     return NULL;
-  }
-  frames_used++;
-  release(&frame_lock);
   struct frame *f = kmalloc(sizeof(*f));
   void *kva = f ? kpage_alloc() : NULL;
   if (!kva) {
     kfree(f);
-    acquire(&frame_lock);
-    frames_used--;
-    release(&frame_lock);
     return NULL;
   }
   *f = (struct frame){.kva = kva, .pin = 1};
   acquire(&frame_lock);
+  if (frames_used >= frames_total) {
+    release(&frame_lock);
+    kpage_free(kva);
+    kfree(f);
+    return NULL;
+  }
+  frames_used++;
   f->next = &frame_list;
   f->prev = frame_list.prev;
   frame_list.prev->next = f;
@@ -139,8 +139,8 @@ int vm_evict_frame(struct frame *f) {
     frame_unpin(f);
     return -1;
   }
-  page->frame = NULL;
   page->flags &= ~(PAGE_EVICTING | PAGE_DIRTY);
+  __atomic_store_n(&page->frame, NULL, __ATOMIC_RELEASE);  // last: see vm_try_handle_fault
   f->page = NULL;
   f->pte = NULL;
   f->lock = NULL;

@@ -103,6 +103,8 @@ void supplemental_page_table_init(struct supplemental_page_table *spt, pagetable
   spt->areas = NULL;
   spt->heap = NULL;
   spt->stack = NULL;
+  spt->nheld = 0;
+  spt->held_pc = 0;
 }
 
 // The page registered at va if it already has its struct page; NULL otherwise.

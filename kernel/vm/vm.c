@@ -93,7 +93,7 @@ static void wait_for_eviction(struct supplemental_page_table *spt, struct page *
 }
 
 // Unmaps a page of the running process (or of one being built or torn down), with
-// spt->lock held. Only this hart can hold the entry in its TLB: the process runs nowhere
+// spt->lock held or the frame pinned. Only this hart can hold the entry in its TLB: the process runs nowhere
 // else, and every switch to it flushes the TLB (run() in proc.c).
 static void unmap_page(struct frame *frame, uint64 va) {
   __atomic_store_n(frame->pte, 0, __ATOMIC_RELEASE);
@@ -121,8 +121,10 @@ void vm_dealloc_page(struct supplemental_page_table *spt, struct page *page) {
 
 // ---- Claims ----
 
+// A mapping starts accessed (it is made for an access), and clean: the dirty bit is the
+// page's record of a user write (see PAGE_DIRTY for the kernel's writes).
 static uint64 pte_perm(const struct page *page) {
-  return PTE_U | PTE_R | (page->flags & PAGE_WRITABLE ? PTE_W : 0) |
+  return PTE_U | PTE_R | PTE_A | (page->flags & PAGE_WRITABLE ? PTE_W : 0) |
          (page->flags & PAGE_EXEC ? PTE_X : 0);
 }
 
@@ -133,13 +135,18 @@ pte_t vm_pte(const struct page *page, const struct frame *frame) {
 
 // Maps the pinned frame at the page's va in spt and records the mapping on both sides (the
 // frame's reverse map names the page, its PTE and its owner's lock). -1 if a page-table page
-// cannot be had. The caller holds spt->lock.
+// cannot be had. Only the owner's thread calls it, and no evictor looks at a pinned frame:
+// no lock is needed, and the unpin (release order) publishes the mapping.
 static int map_frame(struct supplemental_page_table *spt, struct page *page,
                      struct frame *frame) {
-  if (mappages(spt->pagetable, page->va, PGSIZE, kva2pa(frame->kva), pte_perm(page)) < 0)
+  pte_t *pte = walk(spt->pagetable, page->va, 1);
+  if (!pte)
     return -1;
+  if (*pte & PTE_V)
+    panic("map_frame: va %p is mapped already", (void *)page->va);
+  *pte = vm_pte(page, frame);
   frame->page = page;
-  frame->pte = walk(spt->pagetable, page->va, 0);
+  frame->pte = pte;
   frame->lock = spt->lock;
   page->frame = frame;
   return 0;
@@ -160,27 +167,27 @@ static long *swap_slot_of(struct page *page) {
 
 // Gives the page a frame, maps it and fills it: the design's order. The frame stays pinned
 // until it is filled, so no evictor takes it half done. May sleep (eviction, disk reads).
-enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page *page) {
+// For a write the PTE starts dirty: the store that faulted is about to dirty it, and a clean
+// page could be dropped before the store ever runs.
+enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page *page,
+                               enum vm_access access) {
   struct proc *p = myproc();
-  uint64 start = r_instret(), aside = p ? p->vm_insns_aside : 0;
   long *slot = swap_slot_of(page);
   int major = slot && *slot >= 0;  // read back from swap: the cost bench reports
+  uint64 start = major ? r_instret() : 0, aside = major && p ? p->vm_insns_aside : 0;
   struct frame *frame = vm_get_frame();
   if (!frame)
     return VM_NO_MEMORY;
-  acquire(spt->lock);
-  int mapped = map_frame(spt, page, frame);
-  release(spt->lock);
-  if (mapped < 0) {
+  if (map_frame(spt, page, frame) < 0) {
     vm_free_frame(frame);
     return VM_NO_MEMORY;
   }
+  if (access == ACCESS_WRITE)
+    *frame->pte |= PTE_D;
   if (page->ops->swap_in(page, frame->kva) < 0) {
-    acquire(spt->lock);
     unmap_page(frame, page->va);  // before the frame goes back: nobody may see it
     page->frame = NULL;
     vm_free_frame(frame);
-    release(spt->lock);
     return VM_IO_ERROR;
   }
   if (page->flags & PAGE_EXEC)
@@ -193,9 +200,10 @@ enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page 
   return VM_RESOLVED;
 }
 
+
 enum vm_fault vm_claim_page(struct supplemental_page_table *spt, uint64 va) {
   struct page *page = spt_find_page(spt, va);
-  return page ? vm_do_claim_page(spt, page) : VM_BAD_ADDRESS;
+  return page ? vm_do_claim_page(spt, page, ACCESS_READ) : VM_BAD_ADDRESS;
 }
 
 static int allows(uint32 flags, enum vm_access access) {
@@ -249,6 +257,10 @@ enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 ad
   }
   if (!allows(page->flags, access))
     return VM_PROTECTION;
+  // No frame: nobody but this thread can give it one, so the claim needs no lock (an
+  // evictor publishes frame = NULL last, with release order: the page is whole by then).
+  if (!__atomic_load_n(&page->frame, __ATOMIC_ACQUIRE))
+    return vm_do_claim_page(spt, page, access);
   acquire(spt->lock);
   wait_for_eviction(spt, page);
   if (page->frame) {
@@ -262,7 +274,7 @@ enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 ad
     return VM_RESOLVED;
   }
   release(spt->lock);
-  return vm_do_claim_page(spt, page);
+  return vm_do_claim_page(spt, page, access);
 }
 
 const char *vm_fault_reason(enum vm_fault r, enum vm_access access) {
@@ -325,6 +337,28 @@ struct frame *vm_pin_user_page(struct supplemental_page_table *spt, uint64 va,
     f = pin_resident(spt, spt_lookup_existing(spt, va), access);
   }
   return f;
+}
+
+void vm_hold_for_instruction(struct supplemental_page_table *spt, uint64 pc, uint64 va) {
+  if (spt->nheld && spt->held_pc != pc)
+    vm_release_held(spt);
+  struct page *page = spt_lookup_existing(spt, va);
+  struct frame *f = page ? pin_resident(spt, page, ACCESS_READ) : NULL;
+  if (!f)
+    return;  // taken again already: the instruction will fault once more
+  if (spt->nheld == HELD_MAX) {  // more pages than one instruction touches: keep the newest
+    frame_unpin(spt->held[0]);
+    memmove(spt->held, spt->held + 1, (HELD_MAX - 1) * sizeof(spt->held[0]));
+    spt->nheld--;
+  }
+  spt->held[spt->nheld++] = f;
+  spt->held_pc = pc;
+}
+
+void vm_release_held(struct supplemental_page_table *spt) {
+  for (uint32 i = 0; i < spt->nheld; i++)
+    frame_unpin(spt->held[i]);
+  spt->nheld = 0;
 }
 
 uint64 vm_pin_user_range(struct supplemental_page_table *spt, uint64 va, uint64 len,
@@ -492,16 +526,13 @@ static void copy_page(struct page *page, void *arg) {
     cs->failed = 1;
     return;
   }
-  acquire(cs->dst->lock);
   if (map_frame(cs->dst, np, frame) < 0) {
-    release(cs->dst->lock);
     vm_free_frame(frame);
     cs->failed = 1;
     return;
   }
   if (dirty)
     np->flags |= PAGE_DIRTY;
-  release(cs->dst->lock);
   VM_COUNT(pages_resident);
   frame_unpin(frame);
 }
@@ -531,6 +562,7 @@ static void remove_page(struct page *page, void *arg) { spt_remove_page(arg, pag
 // the caller's to free. May drop the last reference to an executable: call it inside a
 // file-system operation (begin_op).
 void supplemental_page_table_kill(struct supplemental_page_table *spt) {
+  vm_release_held(spt);
   spt_for_each(spt, remove_page, spt);
   spt_free_buckets(spt);
   while (spt->areas) {

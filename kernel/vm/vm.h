@@ -105,6 +105,10 @@ struct vm_area {
 
 struct spinlock;
 
+// An instruction touches at most 4 pages: its own 4 bytes and a misaligned access may each
+// straddle two.
+#define HELD_MAX 4
+
 struct supplemental_page_table {
   pagetable_t pagetable;  // the Sv39 table the SPT's resident pages are mapped in
   struct spinlock *lock;  // the owner's vm lock (see Locking); exec's new image shares it
@@ -114,6 +118,12 @@ struct supplemental_page_table {
   struct vm_area *areas;
   struct vm_area *heap;   // the area sbrk grows and shrinks (NULL before exec)
   struct vm_area *stack;  // the stack's area, which grows down (NULL before exec)
+  // The frames the faulting instruction at held_pc needs, pinned until it completes: an
+  // instruction may need a text page and a data page at once, and evicting one to bring in
+  // the other would go round for ever (vm_hold_for_instruction).
+  struct frame *held[HELD_MAX];
+  uint32 nheld;
+  uint64 held_pc;
 };
 
 // A user frame. The frame table holds every frame that backs a page. Its reverse map
@@ -165,9 +175,15 @@ struct page *vm_page_from_area(struct vm_area *area, uint64 va);  // for spt_fin
 pte_t vm_pte(const struct page *page, const struct frame *frame);  // the PTE that maps them
 void vm_dealloc_page(struct supplemental_page_table *spt, struct page *page);
 enum vm_fault vm_claim_page(struct supplemental_page_table *spt, uint64 va);
-enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page *page);
+// access: the access that faulted (a write maps the page dirty at once).
+enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page *page,
+                               enum vm_access access);
 enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 addr,
                                   enum vm_access access, uint64 user_sp);
+// After a resolved user fault: keeps the page at va pinned while the instruction at pc has
+// not completed. vm_release_held unpins; the trap code calls it on any trap at another pc.
+void vm_hold_for_instruction(struct supplemental_page_table *spt, uint64 pc, uint64 va);
+void vm_release_held(struct supplemental_page_table *spt);
 const char *vm_fault_reason(enum vm_fault r, enum vm_access access);
 int supplemental_page_table_copy(struct supplemental_page_table *dst,
                                  struct supplemental_page_table *src);
