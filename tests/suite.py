@@ -101,6 +101,23 @@ def kill_line(name, cause, reason, va=r"0x[0-9a-f]+"):
     return r"pid \d+ \(%s\): killed: %s at va %s, pc 0x[0-9a-f]+: %s" % (name, cause, va, reason)
 
 
+def reject_kills_except(*allowed):
+    """A reject pattern matching every kill line except the allowed ones (whole-line regular
+    expressions, e.g. from kill_line)."""
+    return r"^(?!(%s)$).*killed" % "|".join(allowed)
+
+
+def swap_test(name, boot, program=None, **kw):
+    """A swap test: /tests/PROGRAM (default NAME) under the memory boot arguments `boot`."""
+    kw.setdefault("timeout", 120)
+    kw.setdefault("weight", 3)
+    return UserTest(name, args="init=/tests/%s %s" % (program or name, boot), **kw)
+
+
+# Whichever fault of the greedy child finds frames and swap full: a heap store, or a fetch of
+# a text page dropped to make room.
+SWAP_FULL_KILL = kill_line("swap-full", "(store|load|instruction) page fault", "out of memory")
+
 CRASH_CHECK_LINES = [r"crash-check: \d+ complete files, \d+ temporaries removed",
                      r"crash-check: ok"]
 
@@ -246,6 +263,36 @@ TESTS = [
     UserTest("page-merge-par", timeout=120, weight=2),
     UserTest("page-merge-stk"),
     UserTest("fork-spt", timeout=120, weight=2),
+    # Eviction and swap (tests/swap-*.c, tests/swaplib.h). frames=64 is 256 KiB of user memory
+    # for all processes together, init included: the tests' pages must go to swap and back.
+    swap_test("swap-anon", "frames=64"),
+    swap_test("swap-file", "frames=64"),
+    swap_test("swap-iter", "frames=64"),
+    swap_test("swap-iter-fifo", "frames=64 evict=fifo", program="swap-iter",
+              expect=[r"swap-iter: ok"]),
+    swap_test("swap-fork", "frames=64"),
+    swap_test("swap-smp", "frames=64", cpus=3),
+    # Frames and swap used up: the greedy child is killed (default policy), or its sbrk fails
+    # at frames + swap slots (strict); the holder's data survives either way.
+    swap_test("swap-full", "frames=64 swapslots=256", expect=[
+        SWAP_FULL_KILL, r"swap-full: the system still runs programs", r"swap-full: ok",
+    ], reject=[r"FAIL", reject_kills_except(SWAP_FULL_KILL)]),
+    swap_test("swap-full-strict", "frames=64 swapslots=256 overcommit=never",
+              program="swap-full,strict"),
+    # The swap tests and the page-merge tests in one boot: no slot or frame is lost.
+    swap_test("swap-leak", "frames=64 swapslots=1024", timeout=300, weight=6, expect=[
+        r"swap-anon: ok", r"swap-file: ok", r"swap-iter: ok", r"swap-fork: ok", SWAP_FULL_KILL,
+        r"swap-full: ok", r"swap-smp: ok", r"page-merge-stk: ok", r"swap-leak: ok",
+    ], reject=[r"FAIL", reject_kills_except(SWAP_FULL_KILL)]),
+    # The page-* programs again, with fewer frames than their working sets.
+    swap_test("swap-merge-seq", "frames=1000", program="page-merge-seq",
+              expect=[r"page-merge-seq: ok"]),
+    swap_test("swap-merge-par", "frames=1024", program="page-merge-par",
+              expect=[r"page-merge-par: ok"]),
+    swap_test("swap-merge-stk", "frames=64", program="page-merge-stk",
+              expect=[r"page-merge-stk: ok"]),
+    swap_test("swap-shuffle", "frames=2048", program="page-shuffle",
+              expect=[r"page-shuffle: ok"]),
     # A disk whose primary and backup GPT headers are both corrupt: a clear panic at boot.
     KernelTest("gpt-corrupt", args="", disk="{build}/gpt-corrupt.img", status=PANIC_EXIT, expect=[
         r"panic: gpt: primary table \(LBA 1\): header CRC mismatch .*; backup table \(LBA \d+\): header CRC mismatch .*",
