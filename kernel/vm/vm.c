@@ -28,16 +28,19 @@ void vm_init(void) {
   enum evict_policy policy = ev && strcmp(ev, "fifo") == 0 ? EVICT_FIFO : EVICT_CLOCK;
   if (ev && policy == EVICT_CLOCK && strcmp(ev, "clock") != 0)
     printf("vm: evict=%s is neither clock nor fifo; using clock\n", ev);
-  // swap_init adds the swap slots once the disk is read.
-  vm_counters.commit_limit = frame_table_init(bootarg_int("frames", 0), policy);
+  // Strict overcommit keeps some frames back from the promises: when every promised page is
+  // in use and dirty, code and constants (clean pages, never promised) still need frames to
+  // run in. swap_init adds the swap slots once the disk is read.
+  uint64 frames = frame_table_init(bootarg_int("frames", 0), policy);
+  vm_counters.commit_limit = frames - MIN(MAX(frames / 8, 16UL), frames / 2);
 }
 
 uint64 vm_stack_limit(void) { return stack_limit; }
 uint64 vm_heap_max(void) { return USER_STACK_TOP - stack_limit - USER_STACK_GUARD; }
 
 // Strict overcommit: writable anonymous-like memory (heap, stack, writable segments) is
-// promised up front against the frames and swap slots. Always counted, refused only with
-// overcommit=never.
+// promised up front against the frames (less a reserve for clean pages, vm_init) and the swap
+// slots. Always counted, refused only with overcommit=never.
 static int commit(uint64 npages) {
   uint64 old = __atomic_load_n(&vm_counters.committed, __ATOMIC_RELAXED);
   do {
