@@ -208,3 +208,7 @@ void frame_stats(uint64 *total, uint64 *used) {
   *total = frames_total;
   *used = __atomic_load_n(&frames_used, __ATOMIC_RELAXED);
 }
+
+int frame_pool_full(void) {
+  return __atomic_load_n(&frames_used, __ATOMIC_RELAXED) >= frames_total;
+}

@@ -345,6 +345,8 @@ struct frame *vm_pin_user_page(struct supplemental_page_table *spt, uint64 va,
 void vm_hold_for_instruction(struct supplemental_page_table *spt, uint64 pc, uint64 va) {
   if (spt->nheld && spt->held_pc != pc)
     vm_release_held(spt);
+  if (!frame_pool_full())
+    return;  // nothing is being evicted: no need to pay for pins
   struct page *page = spt_lookup_existing(spt, va);
   struct frame *f = page ? pin_resident(spt, page, ACCESS_READ) : NULL;
   if (!f)

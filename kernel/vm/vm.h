@@ -244,6 +244,7 @@ void vm_free_frame(struct frame *frame);
 void frame_pin(struct frame *frame);
 void frame_unpin(struct frame *frame);
 void frame_stats(uint64 *total, uint64 *used);
+int frame_pool_full(void);  // a racy look: is the next vm_get_frame going to evict?
 // For the gdb helpers and tests: the list of frames in use.
 extern struct frame frame_list;
 
