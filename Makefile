@@ -130,26 +130,17 @@ gdb: $(KERNEL)
 
 # Host unit tests: pure kernel data structures compiled for the host with sanitizers.
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
-$(BUILD)/unit/test_fdt: tests/unit/test_fdt.c kernel/lib/fdt.c kernel/lib/machine.c | setup
+# The kernel sources each test is built with (besides tests/unit/NAME.c and unit.h).
+UNIT_SRCS_test_fdt := kernel/lib/fdt.c kernel/lib/machine.c
+UNIT_SRCS_test_gpt := kernel/dev/gpt.c kernel/lib/crc32.c
+UNIT_SRCS_test_spt := kernel/vm/spt.c
+UNIT_SRCS_test_swap_slots := kernel/vm/slots.c
+UNIT_SRCS_test_victim := kernel/vm/victim.c
+.SECONDEXPANSION:
+$(UNIT_TESTS): $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $$(UNIT_SRCS_%) | setup
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
-$(BUILD)/unit/test_gpt: tests/unit/test_gpt.c kernel/dev/gpt.c kernel/lib/crc32.c | setup
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
-$(BUILD)/unit/test_spt: tests/unit/test_spt.c kernel/vm/spt.c | setup
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
-$(BUILD)/unit/test_swap_slots: tests/unit/test_swap_slots.c kernel/vm/slots.c | setup
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
-$(BUILD)/unit/test_victim: tests/unit/test_victim.c kernel/vm/victim.c | setup
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
 
 # Device trees QEMU itself produces, for test_fdt.
 DTBS := $(foreach m,128M 2G,$(foreach s,1 3 8,$(BUILD)/unit/dtb/virt-$(m)-$(s).dtb))

@@ -18,24 +18,8 @@
 #define LIT(s) s, sizeof(s) // a C string literal as a property value, its NULs included
 #define MAX_FILES 32
 
-static int nchecks;
-
-static void failf(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  printf("test_fdt: FAIL: ");
-  vprintf(fmt, ap);
-  printf("\n");
-  va_end(ap);
-  exit(1);
-}
-
-#define CHECK(cond, ...)                                                                      \
-  do {                                                                                        \
-    nchecks++;                                                                                \
-    if (!(cond))                                                                              \
-      failf(__VA_ARGS__);                                                                     \
-  } while (0)
+#define UNIT_NAME "test_fdt"
+#include "unit.h"
 
 static uint32 get32(const uint8 *p) {
   return ((uint32)p[0] << 24) | ((uint32)p[1] << 16) | ((uint32)p[2] << 8) | p[3];
@@ -648,12 +632,7 @@ static void check_truncations(const char *name, const uint8 *blob) {
 
 static uint64 rng_state = 0x5107f00dcafe1234;
 
-static uint32 rng(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return (uint32)(rng_state >> 16);
-}
+static uint32 rng(void) { return (uint32)(unit_rng(&rng_state) >> 16); }
 
 // Exercises the lookups over every node of an accepted (perhaps strange) tree.
 static void walk_everything(const struct machine *m) {
@@ -935,7 +914,7 @@ int main(int argc, char **argv) {
   check_random_corruptions(biggest_name, biggest);
   check_random_corruptions("hand-built tree", hand);
   check_corruptions(biggest);
-  printf("test_fdt: %d checks passed\n", nchecks);
+  unit_pass();
   free(biggest);
   for (int i = 0; i < nfiles; i++)
     free(names[i]);

@@ -24,26 +24,13 @@
 #define FUZZ_ROUNDS 3000
 #define WHY_SIZE (2 * GPT_WHY_MAX + 64)
 
-static int nchecks;
 static const char *sfdisk = "/usr/sbin/sfdisk";
 static char workdir[256];
+static void cleanup(void);
 
-static void failf(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  printf("test_gpt: FAIL: ");
-  vprintf(fmt, ap);
-  printf("\n");
-  va_end(ap);
-  exit(1);
-}
-
-#define CHECK(cond, ...)                                                                      \
-  do {                                                                                        \
-    nchecks++;                                                                                \
-    if (!(cond))                                                                              \
-      failf(__VA_ARGS__);                                                                     \
-  } while (0)
+#define UNIT_NAME "test_gpt"
+#define UNIT_CLEANUP cleanup
+#include "unit.h"
 
 // A disk image in memory. Only its first and last KEEP_SECTORS sectors are stored (all of it
 // when it is small): the parser reads nothing in between, which reads as zeros. Each stored
@@ -684,6 +671,6 @@ int main(int argc, char **argv) {
   test_every_header_byte(&base);
   test_fuzz(&base);
   free_image(&base);
-  printf("test_gpt: %d checks passed\n", nchecks);
+  unit_pass();
   return 0;
 }

@@ -21,26 +21,8 @@
 #define MAX_CHAIN 16             // longest hash chain tolerated with npages <= nbuckets
 #define USER_TOP_PAGE (USER_TOP - PGSIZE)
 
-static int nchecks;
-
-static void failf(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  printf("test_spt: FAIL: ");
-  vprintf(fmt, ap);
-  printf("\n");
-  va_end(ap);
-  // _exit: what the failed test left allocated is not a leak worth LeakSanitizer's report.
-  fflush(stdout);
-  _exit(1);
-}
-
-#define CHECK(cond, ...)                                                                      \
-  do {                                                                                        \
-    nchecks++;                                                                                \
-    if (!(cond))                                                                              \
-      failf(__VA_ARGS__);                                                                     \
-  } while (0)
+#define UNIT_NAME "test_spt"
+#include "unit.h"
 
 // ---- Host stand-ins for what spt.c calls ----
 
@@ -784,6 +766,6 @@ int main(void) {
   test_for_each();
   test_bytes();
   test_copy();
-  printf("test_spt: %d checks passed\n", nchecks);
+  unit_pass();
   return 0;
 }

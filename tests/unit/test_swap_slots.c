@@ -16,37 +16,15 @@
 #include "types.h"
 #include "vm/slots.h"
 
-static int nchecks;
-
-static void failf(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  printf("test_swap_slots: FAIL: ");
-  vprintf(fmt, ap);
-  printf("\n");
-  va_end(ap);
-  fflush(stdout);
-  _exit(1);
-}
-
-#define CHECK(cond, ...)                                                                      \
-  do {                                                                                        \
-    nchecks++;                                                                                \
-    if (!(cond))                                                                              \
-      failf(__VA_ARGS__);                                                                     \
-  } while (0)
+#define UNIT_NAME "test_swap_slots"
+#include "unit.h"
 
 static const uint32 sizes[] = {0, 1, 63, 64, 65, 100, 4097, 8192};
 
 // xorshift64: the same "random" runs every time, so a failure can be replayed.
 static uint64 rng_state = 0x9e3779b97f4a7c15UL;
 
-static uint64 rng(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return rng_state;
-}
+static uint64 rng(void) { return unit_rng(&rng_state); }
 
 static uint32 rng_below(uint32 n) { return (uint32)(rng() % n); }
 
@@ -336,6 +314,6 @@ int main(void) {
   test_sizes();
   test_hint();
   test_random();
-  printf("test_swap_slots: %d checks passed\n", nchecks);
+  unit_pass();
   return 0;
 }

@@ -22,34 +22,12 @@
 #define MAX_FRAMES 64
 #define MAX_LOOKS 1024
 
-static int nchecks;
-
-static void failf(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  printf("test_victim: FAIL: ");
-  vprintf(fmt, ap);
-  printf("\n");
-  va_end(ap);
-  fflush(stdout);
-  _exit(1);
-}
-
-#define CHECK(cond, ...)                                                                      \
-  do {                                                                                        \
-    nchecks++;                                                                                \
-    if (!(cond))                                                                              \
-      failf(__VA_ARGS__);                                                                     \
-  } while (0)
+#define UNIT_NAME "test_victim"
+#include "unit.h"
 
 static uint64 rng_state = 0x2545f4914f6cdd1dUL;
 
-static uint64 rng(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return rng_state;
-}
+static uint64 rng(void) { return unit_rng(&rng_state); }
 
 static uint32 rng_below(uint32 n) { return (uint32)(rng() % n); }
 
@@ -658,6 +636,6 @@ int main(void) {
   test_belady();
   test_hot_page();
   test_random_strings();
-  printf("test_victim: %d checks passed\n", nchecks);
+  unit_pass();
   return 0;
 }
