@@ -20,13 +20,9 @@ static void print_all(const struct vmstat *s) {
   printf("  swap-ins   %8lu\n", s->swap_ins);
   printf("  swap-outs  %8lu\n", s->swap_outs);
   printf("evictions    %8lu  (of which dropped clean %lu)\n", s->evictions, s->evictions_clean);
-  if (s->swap_ins)
-    printf("  cost       %8lu instructions per swap-in", s->insns_swap_in / s->swap_ins);
-  if (s->evictions)
-    printf("%s%lu per eviction (disk waits excluded)", s->swap_ins ? ", " : "  cost       ",
-           s->insns_evict / s->evictions);
-  if (s->swap_ins || s->evictions)
-    printf("\n");
+  if (s->insns_swap_in && s->insns_evict)  // counted on one hart only (see vmstat.h)
+    printf("  cost       %8lu instructions per swap-in, %lu per eviction (disk waits "
+           "excluded)\n", s->insns_swap_in / s->swap_ins, s->insns_evict / s->evictions);
   printf("committed    %8lu pages of %lu\n", s->committed, s->commit_limit);
 }
 

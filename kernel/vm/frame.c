@@ -7,6 +7,7 @@
 // Lock: frame_lock guards the list (in clock-hand order), frames_used and the policy's
 // view of unpinned frames; see vm.h for the order against the owners' vm locks.
 #include "vm/vm.h"
+#include "arch/cpu.h"
 #include "arch/memlayout.h"
 #include "arch/pagetable.h"
 #include "arch/spinlock.h"
@@ -167,7 +168,7 @@ struct frame *vm_get_frame(void) {
     int evicted = f && vm_evict_frame(f) == 0;  // a failed write: that page keeps its frame
     if (p) {
       uint64 spent = r_instret() - start, waits = p->vm_insns_aside - aside;
-      if (evicted)
+      if (evicted && ncpu == 1)  // instret is per hart: see vmstat.h
         VM_ADD(insns_evict, spent - waits);
       p->vm_insns_aside = aside + spent;  // the fault that called us does not count this
     }

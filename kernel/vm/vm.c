@@ -2,6 +2,7 @@
 // for the design). The order of a claim is the design's: spt_find_page -> vm_do_claim_page ->
 // vm_get_frame -> mappages -> swap_in; an UNINIT page's swap_in is uninit_initialize.
 #include "vm/vm.h"
+#include "arch/cpu.h"
 #include "arch/memlayout.h"
 #include "arch/pagetable.h"
 #include "lib/bootargs.h"
@@ -198,7 +199,7 @@ enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page 
   frame_unpin(frame);
   VM_COUNT(pages_resident);
   vm_event(major ? EV_SWAP_IN : EV_CLAIM, p ? p->pid : 0, page->va, page_get_type(page));
-  if (major && p)
+  if (major && p && ncpu == 1)  // instret is per hart: see vmstat.h
     VM_ADD(insns_swap_in, r_instret() - start - (p->vm_insns_aside - aside));
   return VM_RESOLVED;
 }

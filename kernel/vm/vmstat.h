@@ -28,7 +28,8 @@ struct vmstat {
   unsigned long evictions;       // frames taken from a page to give to another
   unsigned long evictions_clean; // of those, dropped without a write (clean file, zero pages)
   // The kernel's cost of the above in instructions (instret), disk waits excluded: for
-  // `make bench` on one hart (a process that wakes on another hart is not counted right).
+  // `make bench`. Counted only on a one-hart machine (0 otherwise): instret is per hart, and
+  // a process that sleeps on the disk may wake on another.
   unsigned long insns_swap_in;   // all swap-in faults together
   unsigned long insns_evict;     // all evictions together
   // Strict overcommit accounting (overcommit=never): anonymous pages promised, and the limit.
