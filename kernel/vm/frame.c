@@ -127,9 +127,7 @@ int vm_evict_frame(struct frame *f) {
   user_tlb_shootdown(lock, va);
   int r = page->ops->swap_out(page);
   acquire(lock);
-  if (r < 0) {
-    if (dirty)
-      swap_unreserve();
+  if (r < 0) {  // the write failed (its slot, reserved by look(), went back with it)
     __atomic_store_n(f->pte, vm_pte(page, f), __ATOMIC_RELEASE);
     page->flags &= ~PAGE_EVICTING;
     wakeup(page);

@@ -43,8 +43,6 @@ void swap_init(void) {
   printf("swap: %lu slots (%lu MiB)\n", n, n >> 8);
 }
 
-uint64 swap_total(void) { return slots.nslots; }
-
 int swap_reserve(void) {
   acquire(&swap_lock);
   int ok = slots.used + reserved < slots.nslots;
@@ -52,14 +50,6 @@ int swap_reserve(void) {
     reserved++;
   release(&swap_lock);
   return ok ? 0 : -1;
-}
-
-void swap_unreserve(void) {
-  acquire(&swap_lock);
-  if (reserved == 0)
-    panic("swap_unreserve: no slot was reserved");
-  reserved--;
-  release(&swap_lock);
 }
 
 // The disk transfer of one slot. The instructions spent asleep are set aside, so that the
@@ -73,6 +63,7 @@ static int slot_io(long slot, void *kva, int write) {
   return r;
 }
 
+// Writes a page to a slot, using up a reservation (swap_reserve) even when the write fails.
 long swap_write(void *kva) {
   acquire(&swap_lock);
   if (reserved == 0)

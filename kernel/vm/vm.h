@@ -251,11 +251,10 @@ extern struct frame frame_list;
 // swap.c: the swap partition, in page-sized slots.
 void swap_init(void);              // once the partitions are known (a process: reads disk)
 int swap_reserve(void);            // promises the next swap_write a slot; -1 when full
-void swap_unreserve(void);
 long swap_write(void *kva);        // writes a page to a reserved slot: the slot, or -1
+                                   // (the reservation is used up either way)
 int swap_read(long slot, void *kva);  // 0, or -1 on an I/O error; the slot stays in use
 void swap_free(long slot);
-uint64 swap_total(void);
 
 // Counters (vm.c), updated with atomics from any hart.
 extern struct vmstat vm_counters;
