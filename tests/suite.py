@@ -272,6 +272,8 @@ TESTS = [
               expect=[r"swap-iter: ok"]),
     swap_test("swap-fork", "frames=64"),
     swap_test("swap-smp", "frames=64", cpus=3),
+    # read, write, pipes and exec on buffers that are out in swap, and a half-bad buffer.
+    swap_test("swap-syscall", "frames=64"),
     # Frames and swap used up: the greedy child is killed (default policy), or its sbrk fails
     # at frames + swap slots (strict); the holder's data survives either way.
     swap_test("swap-full", "frames=64 swapslots=256", expect=[
@@ -282,7 +284,8 @@ TESTS = [
     # The swap tests and the page-merge tests in one boot: no slot or frame is lost.
     swap_test("swap-leak", "frames=64 swapslots=1024", timeout=300, weight=6, expect=[
         r"swap-anon: ok", r"swap-file: ok", r"swap-iter: ok", r"swap-fork: ok", SWAP_FULL_KILL,
-        r"swap-full: ok", r"swap-smp: ok", r"page-merge-stk: ok", r"swap-leak: ok",
+        r"swap-full: ok", r"swap-smp: ok", r"swap-syscall: ok", r"page-merge-stk: ok",
+        r"swap-leak: ok",
     ], reject=[r"FAIL", reject_kills_except(SWAP_FULL_KILL)]),
     # The page-* programs again, with far fewer frames than their working sets (4-6 MiB of
     # heap in 256 KiB of frames: tens of thousands of swap-ins). On one hart: swap-smp is the

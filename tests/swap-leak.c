@@ -11,7 +11,7 @@
 static char *programs[][2] = {
     {"/tests/swap-anon", 0}, {"/tests/swap-file", 0}, {"/tests/swap-iter", 0},
     {"/tests/swap-fork", 0}, {"/tests/swap-full", 0}, {"/tests/swap-smp", 0},
-    {"/tests/page-merge-stk", 0},
+    {"/tests/swap-syscall", 0}, {"/tests/page-merge-stk", 0},
 };
 #define NPROGRAMS (int)(sizeof(programs) / sizeof(programs[0]))
 
