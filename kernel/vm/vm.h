@@ -77,13 +77,14 @@ struct file_page {
 // Under the owner's vm lock:
 #define PAGE_DIRTY 0x4     // the frame holds what neither its file nor zero-fill would give
 #define PAGE_EVICTING 0x8  // an evictor took the frame; the owner waits (sleep on the page)
+#define PAGE_WAITED 0x10   // the owner sleeps on the page: the evictor must wake it
 
 struct page {
   uint64 va;                           // page-aligned user address
   const struct page_operations *ops;   // ops->type is the page's type
   struct frame *frame;                 // NULL while the page has no frame
   struct page *hash_next;              // SPT hash chain
-  uint32 flags;                        // PAGE_* (the last two: see Locking)
+  uint32 flags;                        // PAGE_* (the last three: see Locking)
   union {
     struct uninit_page uninit;
     struct anon_page anon;
