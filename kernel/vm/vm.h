@@ -14,14 +14,17 @@
 //     of its page table; nobody else walks them, so that needs no lock.
 //   - Eviction, though, takes frames from any process on any hart. The owner's vm lock
 //     (p->vm_lock, reached through spt->lock and frame->lock) guards every page's frame
-//     pointer, its PAGE_EVICTING and PAGE_DIRTY bits, and its leaf PTE. An evictor takes it
-//     with try_acquire while it holds frame_lock, so the order above is never waited against.
+//     pointer, its PAGE_EVICTING, PAGE_WAITED and PAGE_DIRTY bits, and its leaf PTE. An
+//     evictor takes it with try_acquire while it holds frame_lock, so the order above is
+//     never waited against.
 //   - frame_lock (frame.c) guards the frame list (the clock hand's order) and the count.
 //   - A frame's pin count is atomic. A pinned frame is never chosen; the owner pins only
 //     under its vm lock, after checking that the page is not being evicted.
 //   - A page being evicted is PAGE_EVICTING from the moment its PTE is cleared until its
 //     contents are safe in swap (or dropped): the owner sleeps on the page meanwhile (to
-//     fault it back, free it or copy it), so the evictor may use the page without the lock.
+//     fault it back, free it or copy it), so the evictor may use the page without the lock
+//     (reading its flags only). The owner sets PAGE_WAITED before it sleeps; the evictor
+//     calls wakeup only then.
 //   - swap_lock (swap.c) guards the slot bitmap.
 #pragma once
 #include "types.h"
