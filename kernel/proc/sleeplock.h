@@ -7,7 +7,6 @@
 
 struct sleeplock {
   uint locked;         // guarded by lk
-  uint waiters;        // guarded by lk: processes asleep in acquiresleep
   struct spinlock lk;  // protects this sleep lock
   const char *name;
   int pid;             // holder, for debugging

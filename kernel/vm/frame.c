@@ -115,14 +115,6 @@ struct frame *vm_get_victim(uint64 *busy) {
   return f;
 }
 
-// Ends PAGE_EVICTING and wakes the owner if it sleeps on the page. The owner's lock is held.
-static void wake_owner(struct page *page) {
-  int waited = page->flags & PAGE_WAITED;
-  page->flags &= ~(PAGE_EVICTING | PAGE_WAITED);
-  if (waited)
-    wakeup(page);
-}
-
 // Evicts the victim's page: shoots its PTE out of every hart's TLB, lets the page's type save
 // the contents (swap_out: to a swap slot, or nowhere if it can be rebuilt), then leaves the
 // page without a frame and wakes its owner. On a failed write the page is mapped again.
@@ -137,17 +129,18 @@ int vm_evict_frame(struct frame *f) {
   acquire(lock);
   if (r < 0) {  // the write failed (its slot, reserved by look(), went back with it)
     __atomic_store_n(f->pte, vm_pte(page, f), __ATOMIC_RELEASE);
-    wake_owner(page);
+    page->flags &= ~PAGE_EVICTING;
+    wakeup(page);
     release(lock);
     frame_unpin(f);
     return -1;
   }
-  page->flags &= ~PAGE_DIRTY;
+  page->flags &= ~(PAGE_EVICTING | PAGE_DIRTY);
   __atomic_store_n(&page->frame, NULL, __ATOMIC_RELEASE);  // last: see vm_try_handle_fault
   f->page = NULL;
   f->pte = NULL;
   f->lock = NULL;
-  wake_owner(page);
+  wakeup(page);
   release(lock);
   VM_COUNT(evictions);
   if (!dirty)

@@ -91,13 +91,9 @@ struct page *vm_page_from_area(struct vm_area *area, uint64 va) {
 }
 
 // The owner waits while an evictor holds the page (PAGE_EVICTING). spt->lock is held.
-// PAGE_WAITED tells the evictor to call wakeup, which it skips otherwise (a scan of every
-// process, most of an eviction's cost).
 static void wait_for_eviction(struct supplemental_page_table *spt, struct page *page) {
-  while (page->flags & PAGE_EVICTING) {
-    page->flags |= PAGE_WAITED;
+  while (page->flags & PAGE_EVICTING)
     sleep(page, spt->lock);
-  }
 }
 
 // Unmaps a page of the running process (or of one being built or torn down), with
@@ -505,7 +501,7 @@ static void copy_page(struct page *page, void *arg) {
   *np = *page;  // same type and type state: the union is plain data
   np->frame = NULL;
   np->hash_next = NULL;
-  np->flags &= ~(PAGE_EVICTING | PAGE_WAITED | PAGE_DIRTY);
+  np->flags &= ~(PAGE_EVICTING | PAGE_DIRTY);
   long *slot = swap_slot_of(np);
   if (slot)
     *slot = -1;

@@ -14,17 +14,15 @@
 //     of its page table; nobody else walks them, so that needs no lock.
 //   - Eviction, though, takes frames from any process on any hart. The owner's vm lock
 //     (p->vm_lock, reached through spt->lock and frame->lock) guards every page's frame
-//     pointer, its PAGE_EVICTING, PAGE_WAITED and PAGE_DIRTY bits, and its leaf PTE. An
-//     evictor takes it with try_acquire while it holds frame_lock, so the order above is
-//     never waited against.
+//     pointer, its PAGE_EVICTING and PAGE_DIRTY bits, and its leaf PTE. An evictor takes it
+//     with try_acquire while it holds frame_lock, so the order above is never waited against.
 //   - frame_lock (frame.c) guards the frame list (the clock hand's order) and the count.
 //   - A frame's pin count is atomic. A pinned frame is never chosen; the owner pins only
 //     under its vm lock, after checking that the page is not being evicted.
 //   - A page being evicted is PAGE_EVICTING from the moment its PTE is cleared until its
 //     contents are safe in swap (or dropped): the owner sleeps on the page meanwhile (to
 //     fault it back, free it or copy it), so the evictor may use the page without the lock
-//     (reading its flags only). The owner sets PAGE_WAITED before it sleeps; the evictor
-//     calls wakeup only then.
+//     (reading its flags only, which change under the lock alone).
 //   - swap_lock (swap.c) guards the slot bitmap.
 #pragma once
 #include "types.h"
@@ -80,14 +78,13 @@ struct file_page {
 // Under the owner's vm lock:
 #define PAGE_DIRTY 0x4     // the frame holds what neither its file nor zero-fill would give
 #define PAGE_EVICTING 0x8  // an evictor took the frame; the owner waits (sleep on the page)
-#define PAGE_WAITED 0x10   // the owner sleeps on the page: the evictor must wake it
 
 struct page {
   uint64 va;                           // page-aligned user address
   const struct page_operations *ops;   // ops->type is the page's type
   struct frame *frame;                 // NULL while the page has no frame
   struct page *hash_next;              // SPT hash chain
-  uint32 flags;                        // PAGE_* (the last three: see Locking)
+  uint32 flags;                        // PAGE_* (the last two: see Locking)
   union {
     struct uninit_page uninit;
     struct anon_page anon;

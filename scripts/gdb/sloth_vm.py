@@ -8,7 +8,7 @@ from sloth_util import (DIRECT_MAP, PGSIZE, current_proc, deref, proc_label, pro
                         read_pointers, symbol_at, u64)
 
 BUCKET_CHUNK = 512  # struct page * per chunk of spt.buckets (kernel/vm/spt.c, CHUNK)
-PAGE_WRITABLE, PAGE_EXEC, PAGE_DIRTY, PAGE_EVICTING, PAGE_WAITED = 0x1, 0x2, 0x4, 0x8, 0x10
+PAGE_WRITABLE, PAGE_EXEC, PAGE_DIRTY, PAGE_EVICTING = 0x1, 0x2, 0x4, 0x8
 MAX_CHAIN = 1 << 20  # longer than any real list: the walk is going round a broken one
 SCAUSE_NAMES = {12: "instruction page fault", 13: "load page fault", 15: "store page fault"}
 
@@ -101,8 +101,7 @@ def page_line(addr, page):
         slot = swap_slot(page)
         if slot is not None and slot >= 0:
             line += "  in swap slot %d" % slot
-    for bit, word in ((PAGE_DIRTY, "dirty"), (PAGE_EVICTING, "EVICTING"),
-                      (PAGE_WAITED, "owner waiting")):
+    for bit, word in ((PAGE_DIRTY, "dirty"), (PAGE_EVICTING, "EVICTING")):
         if flags & bit:
             line += "  " + word
     return line + "  struct page %#x" % addr
