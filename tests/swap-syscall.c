@@ -172,6 +172,8 @@ static void pipe_round(uint64 *src, uint64 *dst, uint64 npages, uint64 frames) {
 
 // exec with the argument strings and the argv array in swapped-out heap pages.
 static void exec_round(uint64 *area, uint64 npages, uint64 frames) {
+  uint64 used = NARGS + 2;  // the strings' pages, the page after the last, argv's page
+  CHECK(npages >= used, "exec needs %lu pages of heap, has %lu", used, npages);
   char *base = (char *)area;
   char **argv = (char **)(base + NARGS * PAGE + PAGE);  // on a page of its own, after the strings
   argv[0] = "/tests/swap-syscall";
@@ -185,9 +187,7 @@ static void exec_round(uint64 *area, uint64 npages, uint64 frames) {
   }
   argv[NARGS + 2] = 0;
   push_others_out(2 * frames);
-  uint64 used = NARGS + 2;  // the strings' pages, the page after the last, argv's page
   expect_out("exec arguments", area, used, used / 2);
-  CHECK(npages >= used, "area too small");
   int pid = fork();
   CHECK(pid >= 0, "fork failed");
   if (pid == 0) {
@@ -232,6 +232,7 @@ static void bad_range_round(uint64 *heap, uint64 npages, uint64 frames) {
   check_pages("heap after the refused calls", heap, npages, 3);  // not zeroed by the read
   // A kernel address and NULL are refused too, even with the rest of memory swapped out.
   fd = open(file, O_RDONLY);
+  CHECK(fd >= 0, "cannot open %s", file);
   CHECK(read(fd, (void *)0x80200000UL, PAGE) == -1, "read into a kernel address succeeded");
   CHECK(read(fd, 0, PAGE) == -1, "read into NULL succeeded");
   close(fd);
