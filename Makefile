@@ -39,6 +39,10 @@ KCFLAGS := $(KARCH) -std=gnu11 -O$(OPT) -g -Wall -Wextra -Werror \
 ifeq ($(OPT),g)
 KCFLAGS += -DKDEBUG
 endif
+# The benchmark build counts the instructions of swap-ins and evictions (kernel/vm/profile.h).
+ifeq ($(OPT),2)
+KCFLAGS += -DVM_PROFILE
+endif
 KLDFLAGS := $(KARCH) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,kernel.ld
 
 KSRCS := $(sort $(wildcard kernel/*.c kernel/*/*.c kernel/*/*.S))

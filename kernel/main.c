@@ -32,7 +32,6 @@ struct machine machine;
 uint64 fdt_pa;
 
 extern char _kernel_start[], _kernel_end[];
-void call_on_stack(uint64 sp, void (*fn)(void)) __attribute__((noreturn));
 static void boot_continue(void) __attribute__((noreturn));
 
 static void read_device_tree(uint64 pa) {

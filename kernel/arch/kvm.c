@@ -6,8 +6,6 @@
 #include "arch/pagetable.h"
 #include "arch/cpu.h"
 #include "arch/memlayout.h"
-#include "arch/sbi.h"
-#include "arch/smp.h"
 #include "arch/spinlock.h"
 #include "main.h"
 #include "mm/mm.h"
@@ -119,19 +117,4 @@ uint64 kstack_map(int slot) {
     *pte = PA2PTE(kva2pa(page)) | PTE_R | PTE_W | KERNEL_PTE;
   }
   return base + KSTACK_SLOT;
-}
-
-void tlb_shootdown(uint64 va, uint64 size) {
-  push_off();  // stay on this hart: "every hart but me" must mean one hart throughout
-  uint64 start = PGROUNDDOWN(va), end = PGROUNDUP(va + size);
-  if (end - start > 64 * PGSIZE)
-    sfence_vma_all();
-  else
-    for (uint64 a = start; a < end; a += PGSIZE)
-      sfence_vma_page(a);
-  struct cpu *me = mycpu();
-  for (int i = 0; i < ncpu; i++)
-    if (&cpus[i] != me && cpus[i].online)
-      sbi_remote_sfence_vma(1, cpus[i].hartid, start, end - start);
-  pop_off();
 }

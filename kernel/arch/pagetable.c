@@ -1,4 +1,4 @@
-// Sv39 walks, maps and unmaps (RISC-V privileged spec, "Sv39: Page-Based 39-bit Virtual-
+// Sv39 walks and user page tables (RISC-V privileged spec, "Sv39: Page-Based 39-bit Virtual-
 // Memory System"). Three levels of 512 entries; user page tables hold only 4 KiB leaves.
 // A user page table's upper half points at the kernel's level-1 tables (set up once at boot
 // and never changed at the top level), so every address space sees the same kernel.
@@ -30,41 +30,6 @@ pte_t *walk(pagetable_t pt, uint64 va, int alloc) {
     }
   }
   return &pt[PX(0, va)];
-}
-
-// Maps [va, va+size) to [pa, ...) with 4 KiB pages. Returns -1 (having undone its partial
-// work) when a page table cannot be allocated. Panics on an existing mapping: that is a bug.
-int mappages(pagetable_t pt, uint64 va, uint64 size, uint64 pa, uint64 perm) {
-  if ((va | size | pa) & (PGSIZE - 1))
-    panic("mappages: unaligned va %p size %lu pa %p", (void *)va, size, (void *)pa);
-  for (uint64 off = 0; off < size; off += PGSIZE) {
-    pte_t *pte = walk(pt, va + off, 1);
-    if (!pte) {
-      unmappages(pt, va, off / PGSIZE);
-      return -1;
-    }
-    if (*pte & PTE_V)
-      panic("mappages: %p is already mapped (pte %p)", (void *)(va + off), (void *)*pte);
-    *pte = PA2PTE(pa + off) | perm | PTE_V | PTE_A | ((perm & PTE_W) ? PTE_D : 0);
-  }
-  return 0;
-}
-
-// Clears the PTEs of npages pages from va (absent ones are skipped). Does not free frames
-// and does not flush TLBs: the caller knows which harts may hold stale entries.
-void unmappages(pagetable_t pt, uint64 va, uint64 npages) {
-  for (uint64 i = 0; i < npages; i++) {
-    pte_t *pte = walk(pt, va + i * PGSIZE, 0);
-    if (pte)
-      *pte = 0;
-  }
-}
-
-uint64 walkaddr(pagetable_t pt, uint64 va) {
-  pte_t *pte = walk(pt, va, 0);
-  if (!pte || !(*pte & PTE_V))
-    return 0;
-  return PTE2PA(*pte) | (va & (PGSIZE - 1));
 }
 
 pagetable_t pagetable_create(void) {

@@ -1,14 +1,12 @@
-// Sv39 page tables: walking, mapping and unmapping 4 KiB pages, the kernel page table (the
-// upper half, shared by every address space), kernel stacks and TLB shootdown.
+// Sv39 page tables: the walk to a 4 KiB leaf, user page tables, the kernel page table (the
+// upper half, shared by every address space) and kernel stacks. Leaves of user pages are
+// set and cleared by the memory system (kernel/vm), which owns the TLB shootdown rules.
 #pragma once
 #include "types.h"
 #include "arch/riscv.h"
 
-// Generic Sv39 operations on any page table (pagetable.c).
+// Any page table (pagetable.c).
 pte_t *walk(pagetable_t pt, uint64 va, int alloc);  // level-0 PTE, NULL if absent/no memory
-int mappages(pagetable_t pt, uint64 va, uint64 size, uint64 pa, uint64 perm);
-void unmappages(pagetable_t pt, uint64 va, uint64 npages);
-uint64 walkaddr(pagetable_t pt, uint64 va);  // physical address mapped at va, or 0
 pagetable_t pagetable_create(void);  // a user page table: empty lower half, kernel upper half
 void pagetable_destroy(pagetable_t pt);  // frees the lower half's tables (leaves must be unmapped)
 
@@ -22,5 +20,3 @@ uint64 kstack_map(int slot);  // maps the stack of a kernel-stack slot, returns 
 #define KSTACK_SLOT_PANIC(i) (NCPU + (i))
 #define KSTACK_SLOT_PROC(i) (2 * NCPU + (i))
 
-// TLB shootdown: flush [va, va+size) on every online hart, this one included.
-void tlb_shootdown(uint64 va, uint64 size);

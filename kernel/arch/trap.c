@@ -16,9 +16,6 @@
 #define MAX_IRQ 128
 
 extern char kernelvec[], uservec[];
-void clock_tick(void);
-void userret(struct trapframe *tf) __attribute__((noreturn));
-void fpu_load(struct fpstate *fp);
 static void (*irq_handlers[MAX_IRQ])(uint32 irq);
 
 void trap_init_hart(void) {

@@ -22,6 +22,8 @@ struct trapframe {
 };
 
 void trap_init_hart(void);
+// trapvec.S: back to user mode with the registers in tf (stvec and sscratch already set).
+void userret(struct trapframe *tf) __attribute__((noreturn));
 void usertrapret(void) __attribute__((noreturn));  // return to user mode (the current process)
 const char *trap_cause_name(uint64 scause);
 void trap_dump(const struct trapframe *tf);

@@ -36,8 +36,8 @@ uint64 fdt_be64(const void *p) {
   return ((uint64)fdt_be32(b) << 32) | fdt_be32(b + 4);
 }
 
-// Sets the reason for a rejection; returns -1 so that callers can `return fail(...)`.
-static int fail(const char **why, const char *reason) {
+// Sets the reason for a rejection; returns -1 so that callers can `return reject(...)`.
+static int reject(const char **why, const char *reason) {
   *why = reason;
   return -1;
 }
@@ -88,10 +88,10 @@ static int read_node_name(const struct fdt *fdt, uint32 off, uint32 end, struct 
                           const char **why) {
   int64 nul = find_nul(fdt->blob, off, end);
   if (nul < 0)
-    return fail(why, "unterminated node name");
+    return reject(why, "unterminated node name");
   uint64 next = align4((uint64)nul + 1);
   if (next > end)
-    return fail(why, "node name padding overruns struct block");
+    return reject(why, "node name padding overruns struct block");
   t->name = (const char *)fdt->blob + off;
   t->next = (uint32)next;
   return 0;
@@ -101,20 +101,20 @@ static int read_node_name(const struct fdt *fdt, uint32 off, uint32 end, struct 
 static int read_prop(const struct fdt *fdt, uint32 off, uint32 end, struct token *t,
                      const char **why) {
   if (end - off < 8)
-    return fail(why, "truncated property header");
+    return reject(why, "truncated property header");
   uint32 len = fdt_be32(fdt->blob + off);
   uint32 nameoff = fdt_be32(fdt->blob + off + 4);
   off += 8;
   if (len > end - off)
-    return fail(why, "property value overruns struct block");
+    return reject(why, "property value overruns struct block");
   if (nameoff >= fdt->strings_size)
-    return fail(why, "property name offset outside strings block");
+    return reject(why, "property name offset outside strings block");
   uint32 strings_end = fdt->strings_off + fdt->strings_size;
   if (find_nul(fdt->blob, fdt->strings_off + nameoff, strings_end) < 0)
-    return fail(why, "unterminated property name");
+    return reject(why, "unterminated property name");
   uint64 next = align4((uint64)off + len);
   if (next > end)
-    return fail(why, "property padding overruns struct block");
+    return reject(why, "property padding overruns struct block");
   t->name = (const char *)fdt->blob + fdt->strings_off + nameoff;
   t->val = fdt->blob + off;
   t->len = len;
@@ -128,7 +128,7 @@ static int read_token(const struct fdt *fdt, uint32 off, struct token *t, const 
   uint32 end = fdt->struct_off + fdt->struct_size;
   if (fdt->blob == NULL || off < fdt->struct_off || off % 4 != 0 || off > end ||
       end - off < 4)
-    return fail(why, "missing FDT_END");
+    return reject(why, "missing FDT_END");
   t->type = fdt_be32(fdt->blob + off);
   t->off = off;
   t->next = off + 4;
@@ -145,7 +145,7 @@ static int read_token(const struct fdt *fdt, uint32 off, struct token *t, const 
   case TOK_END:
     return 0;
   }
-  return fail(why, "unknown token in struct block");
+  return reject(why, "unknown token in struct block");
 }
 
 // Checks that a block [off, off + size) lies after the header and inside totalsize.
@@ -156,18 +156,18 @@ static int block_ok(uint32 off, uint32 size, uint32 hdr, uint32 total) {
 // Validates magic, totalsize and versions; returns the header's size for this version.
 static int check_ident(const uint8 *p, uint64 maxsize, struct fdt *fdt, const char **why) {
   if (maxsize < HEADER_V17_SIZE)
-    return fail(why, "blob shorter than the FDT header");
+    return reject(why, "blob shorter than the FDT header");
   if (fdt_be32(p) != FDT_MAGIC)
-    return fail(why, why_num(fdt, "bad magic ", fdt_be32(p), 1));
+    return reject(why, why_num(fdt, "bad magic ", fdt_be32(p), 1));
   uint32 total = fdt_be32(p + 4), version = fdt_be32(p + 20);
   if (total > maxsize)
-    return fail(why, "totalsize larger than the space given");
+    return reject(why, "totalsize larger than the space given");
   if (total < HEADER_V17_SIZE || total > 0x7fffffff)
-    return fail(why, why_num(fdt, "implausible totalsize ", total, 1));
+    return reject(why, why_num(fdt, "implausible totalsize ", total, 1));
   if (version < 16)
-    return fail(why, why_num(fdt, "unsupported FDT version ", version, 0));
+    return reject(why, why_num(fdt, "unsupported FDT version ", version, 0));
   if (fdt_be32(p + 24) > 17)
-    return fail(why, why_num(fdt, "incompatible last_comp_version ", fdt_be32(p + 24), 0));
+    return reject(why, why_num(fdt, "incompatible last_comp_version ", fdt_be32(p + 24), 0));
   fdt->totalsize = total;
   return version >= 17 ? HEADER_V17_SIZE : HEADER_V16_SIZE;
 }
@@ -190,13 +190,13 @@ static int check_header(const uint8 *p, uint64 maxsize, struct fdt *fdt, const c
   else
     fdt->struct_size = fdt->struct_off <= total ? total - fdt->struct_off : 0;
   if (!block_ok(fdt->struct_off, fdt->struct_size, hdr, total))
-    return fail(why, "struct block overruns totalsize");
+    return reject(why, "struct block overruns totalsize");
   if (fdt->struct_off % 4 != 0)
-    return fail(why, "struct block misaligned");
+    return reject(why, "struct block misaligned");
   if (!block_ok(fdt->strings_off, fdt->strings_size, hdr, total))
-    return fail(why, "strings block overruns totalsize");
+    return reject(why, "strings block overruns totalsize");
   if (fdt->rsv_off < hdr || fdt->rsv_off % 8 != 0)
-    return fail(why, "memreserve block misplaced or misaligned");
+    return reject(why, "memreserve block misplaced or misaligned");
   fdt->blob = p;
   return 0;
 }
@@ -208,7 +208,7 @@ static int check_memreserve(const struct fdt *fdt, const char **why) {
     if (fdt_be64(fdt->blob + off) == 0 && fdt_be64(fdt->blob + off + 8) == 0)
       return 0;
   }
-  return fail(why, "memreserve block not terminated");
+  return reject(why, "memreserve block not terminated");
 }
 
 // Walks the whole structure block once: one root, balanced nodes, properties only inside
@@ -221,20 +221,20 @@ static int check_struct(const struct fdt *fdt, const char **why) {
       return -1;
     if (t.type == TOK_BEGIN_NODE) {
       if (depth == 0 && roots++ > 0)
-        return fail(why, "second root node");
+        return reject(why, "second root node");
       if (++depth > FDT_MAX_DEPTH)
-        return fail(why, "depth > 32");
+        return reject(why, "depth > 32");
     } else if (t.type == TOK_END_NODE) {
       if (depth == 0)
-        return fail(why, "unbalanced END_NODE");
+        return reject(why, "unbalanced END_NODE");
       depth--;
     } else if (t.type == TOK_PROP && depth == 0) {
-      return fail(why, "property outside any node");
+      return reject(why, "property outside any node");
     } else if (t.type == TOK_END) {
       if (depth != 0)
-        return fail(why, "FDT_END inside a node (missing END_NODE)");
+        return reject(why, "FDT_END inside a node (missing END_NODE)");
       if (roots == 0)
-        return fail(why, "no root node");
+        return reject(why, "no root node");
       return 0;
     }
   }
@@ -249,7 +249,7 @@ int fdt_check(const void *blob, uint64 maxsize, struct fdt *fdt, const char **wh
   fdt->strings_off = fdt->strings_size = fdt->rsv_off = fdt->boot_cpuid = 0;
   fdt->why_buf[0] = 0;
   if (blob == NULL)
-    return fail(why, "no device tree (NULL pointer)");
+    return reject(why, "no device tree (NULL pointer)");
   if (check_header(blob, maxsize, fdt, why) < 0 || check_memreserve(fdt, why) < 0 ||
       check_struct(fdt, why) < 0) {
     fdt->blob = NULL;

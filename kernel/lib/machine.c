@@ -16,7 +16,7 @@ struct parse_state {
   int hart_node[MACHINE_MAX_HARTS]; // the cpu node of m->hartid[i]
 };
 
-static int fail(struct parse_state *ps, const char *reason) {
+static int parse_fail(struct parse_state *ps, const char *reason) {
   *ps->why = reason;
   return -1;
 }
@@ -31,7 +31,7 @@ static int fail_node(struct parse_state *ps, const char *msg, int node) {
     for (const char *s = parts[p]; *s != 0 && i < FDT_WHY_MAX - 1; s++)
       buf[i++] = *s;
   buf[i] = 0;
-  return fail(ps, buf);
+  return parse_fail(ps, buf);
 }
 
 static void zero(void *p, uint64 n) {
@@ -77,7 +77,7 @@ static int collect_reg(struct parse_state *ps, int node, struct mem_range *range
     if (base + size < base)
       return fail_node(ps, "reg range wraps around", node);
     if (*count >= max)
-      return fail(ps, too_many);
+      return parse_fail(ps, too_many);
     ranges[*count].base = base;
     ranges[*count].size = size;
     (*count)++;
@@ -151,9 +151,9 @@ static int parse_timebase(struct parse_state *ps, int cpus) {
   if (r == -1)
     r = fdt_getprop_num(ps->fdt, cpus, "timebase-frequency", &hz);
   if (r == -2)
-    return fail(ps, "malformed timebase-frequency");
+    return parse_fail(ps, "malformed timebase-frequency");
   if (r == -1 || hz == 0)
-    return fail(ps, "missing timebase-frequency");
+    return parse_fail(ps, "missing timebase-frequency");
   ps->m->timebase_hz = hz;
   return 0;
 }
@@ -174,7 +174,7 @@ static int parse_cpus(struct parse_state *ps) {
     sstc &= hart_has_sstc(fdt, c);
   }
   if (ps->m->nharts == 0)
-    return fail(ps, "no usable hart");
+    return parse_fail(ps, "no usable hart");
   ps->m->all_harts_sstc = sstc;
   return parse_timebase(ps, cpus);
 }
@@ -248,7 +248,7 @@ static int add_virtio(struct parse_state *ps, int node) {
   uint64 base, size;
   uint32 irq;
   if (m->nvirtio == MACHINE_MAX_VIRTIO)
-    return fail(ps, "too many virtio,mmio nodes (max 8)");
+    return parse_fail(ps, "too many virtio,mmio nodes (max 8)");
   if (device_reg(ps, node, &base, &size) < 0 || device_irq(ps, node, &irq) < 0)
     return -1;
   int i = m->nvirtio++;
@@ -289,7 +289,7 @@ static int parse_nodes(struct parse_state *ps) {
     if (node_usable(ps->fdt, n) && parse_node(ps, n) < 0)
       return -1;
   if (ps->m->nmem == 0)
-    return fail(ps, "no memory node");
+    return parse_fail(ps, "no memory node");
   return 0;
 }
 
@@ -302,9 +302,9 @@ static int parse_reserved(struct parse_state *ps) {
     if (size == 0)
       continue;
     if (base + size < base)
-      return fail(ps, "memreserve entry wraps around");
+      return parse_fail(ps, "memreserve entry wraps around");
     if (m->nresv >= MACHINE_MAX_RESV)
-      return fail(ps, too_many);
+      return parse_fail(ps, too_many);
     m->resv[m->nresv].base = base;
     m->resv[m->nresv].size = size;
     m->nresv++;
@@ -329,7 +329,7 @@ static int parse_bootargs(struct parse_state *ps) {
   ps->m->bootargs = fdt_getprop_str(ps->fdt, chosen, "bootargs");
   if (ps->m->bootargs == NULL) {
     ps->m->bootargs = "";
-    return fail(ps, "malformed /chosen bootargs (no NUL)");
+    return parse_fail(ps, "malformed /chosen bootargs (no NUL)");
   }
   return 0;
 }

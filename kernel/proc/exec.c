@@ -23,7 +23,7 @@ struct image {
   uint64 entry;
 };
 
-static int check_header(const struct elfhdr *eh) {
+static int check_elf_header(const struct elfhdr *eh) {
   return eh->magic == ELF_MAGIC && eh->class == ELFCLASS64 && eh->data == ELFDATA2LSB &&
          eh->type == ET_EXEC && eh->machine == EM_RISCV &&
          eh->phentsize == sizeof(struct proghdr) && eh->phnum > 0 && eh->phnum <= MAX_PHNUM;
@@ -75,7 +75,7 @@ static int register_segment(struct image *im, struct inode *ip, const struct pro
 // Registers every PT_LOAD segment of the executable.
 static int load_program(struct image *im, struct inode *ip) {
   struct elfhdr eh;
-  if (readi(ip, 0, (uint64)&eh, 0, sizeof(eh)) != sizeof(eh) || !check_header(&eh))
+  if (readi(ip, 0, (uint64)&eh, 0, sizeof(eh)) != sizeof(eh) || !check_elf_header(&eh))
     return -1;
   int entry_ok = 0;
   for (int i = 0; i < eh.phnum; i++) {

@@ -34,9 +34,6 @@ static struct spinlock wait_lock = SPINLOCK_INIT("wait");
 static volatile uint64 idle_harts;  // bit i: cpus[i] is idle in wfi (atomic updates)
 static void kick_idle_hart(void);
 
-void fpu_save(struct fpstate *fp);
-void fpu_load(struct fpstate *fp);
-
 void procinit(void) {
   for (int i = 0; i < NPROC; i++) {
     struct proc *p = &proc[i];
@@ -443,7 +440,13 @@ void sched(void) {
   if (intr_get())
     panic("sched: interrupts enabled");
   int intena = c->intena;
+#ifdef VM_PROFILE
+  uint64 away = r_instret();  // the time switched out is not this process's (vm/profile.h)
   swtch(&p->context, &c->scheduler);
+  p->profile_aside += r_instret() - away;
+#else
+  swtch(&p->context, &c->scheduler);
+#endif
   mycpu()->intena = intena;
 }
 

@@ -19,6 +19,9 @@ struct fpstate {
   uint64 f[32];
   uint64 fcsr;
 };
+// fpu.S: save and load the floating-point registers (sstatus.FS must not be Off).
+void fpu_save(struct fpstate *fp);
+void fpu_load(struct fpstate *fp);
 
 struct proc {
   struct spinlock lock;
@@ -43,7 +46,7 @@ struct proc {
   pagetable_t pagetable;      // user page table (upper half shared with the kernel)
   struct supplemental_page_table spt;  // every user page, resident or not (vm/vm.h)
   struct spinlock vm_lock;    // the resident state of this process's pages (vm/vm.h: Locking)
-  uint64 vm_insns_aside;      // instructions spent on disk waits and evictions (vm.c's costs)
+  uint64 profile_aside;       // instructions not counted by vm/profile.h's sections
   uint64 heap_base;           // end of the program: the heap is [heap_base, sz)
   uint64 sz;                  // end of the heap (the program break)
   struct file *ofile[NOFILE]; // open files
@@ -66,7 +69,10 @@ void sleep(void *chan, struct spinlock *lk);
 void wakeup(void *chan);
 void yield(void);
 int sleep_ticks(uint64 n);
-void user_tlb_shootdown(struct spinlock *vm_lock, uint64 va);  // sysproc.c; -1 if killed meanwhile
+void clock_tick(void);  // sysproc.c: cpus[0]'s timer tick advances the clock
+// Flushes one user page of the process whose vm lock is vm_lock from every TLB that may
+// hold it (proc.c explains why that is at most one other hart).
+void user_tlb_shootdown(struct spinlock *vm_lock, uint64 va);
 void scheduler(void) __attribute__((noreturn));
 void sched(void);
 int growproc(int64 n);

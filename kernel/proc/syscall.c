@@ -34,12 +34,6 @@ uint64 argaddr(int n) { return argraw(n); }
 
 int argstr(int n, char *buf, int max) { return fetchstr(argaddr(n), buf, max); }
 
-uint64 sys_fork(void), sys_exit(void), sys_wait(void), sys_pipe(void), sys_read(void);
-uint64 sys_kill(void), sys_exec(void), sys_fstat(void), sys_chdir(void), sys_dup(void);
-uint64 sys_getpid(void), sys_sbrk(void), sys_sleep(void), sys_uptime(void), sys_open(void);
-uint64 sys_write(void), sys_mknod(void), sys_unlink(void), sys_link(void), sys_mkdir(void);
-uint64 sys_close(void), sys_poweroff(void), sys_vmstat(void), sys_mincore(void);
-
 static uint64 (*const syscalls[])(void) = {
   [SYS_fork] = sys_fork,     [SYS_exit] = sys_exit,       [SYS_wait] = sys_wait,
   [SYS_pipe] = sys_pipe,     [SYS_read] = sys_read,       [SYS_kill] = sys_kill,

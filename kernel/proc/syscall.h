@@ -45,4 +45,11 @@ int argstr(int n, char *buf, int max);
 // Reads a uint64 / a string at user address addr; 0 / length on success, -1 on a bad address.
 int fetchaddr(uint64 addr, uint64 *ip);
 int fetchstr(uint64 addr, char *buf, int max);
+
+// The system calls (sysproc.c, sysfile.c): arguments from the trap frame, result in a0.
+uint64 sys_fork(void), sys_exit(void), sys_wait(void), sys_pipe(void), sys_read(void);
+uint64 sys_kill(void), sys_exec(void), sys_fstat(void), sys_chdir(void), sys_dup(void);
+uint64 sys_getpid(void), sys_sbrk(void), sys_sleep(void), sys_uptime(void), sys_open(void);
+uint64 sys_write(void), sys_mknod(void), sys_unlink(void), sys_link(void), sys_mkdir(void);
+uint64 sys_close(void), sys_poweroff(void), sys_vmstat(void), sys_mincore(void);
 #endif

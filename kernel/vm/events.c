@@ -1,8 +1,21 @@
-// The VM event ring: the last EVENT_RING faults, claims, evictions, swaps and kills, for the
-// moment something goes wrong. panic prints it; gdb's `vmevents` reads it too. Writers on
-// any hart take a slot with one atomic add; a torn entry during a panic is acceptable.
+// What the memory system tells about itself: the vmstat counters (updated with atomics from
+// any hart: VM_COUNT, VM_ADD) and the VM event ring, the last EVENT_RING faults, claims,
+// evictions, swaps and kills, for the moment something goes wrong. panic prints the ring;
+// gdb's `vmevents` reads it too. Writers on any hart take an entry with one atomic add; a
+// torn entry during a panic is acceptable.
 #include "vm/vm.h"
 #include "lib/printf.h"
+
+struct vmstat vm_counters;
+
+void vm_get_stats(struct vmstat *st) {
+  uint64 total, used;
+  frame_stats(&total, &used);
+  *st = vm_counters;
+  st->frames_total = total;
+  st->frames_used = used;
+  st->frames_free = total - used;
+}
 
 #define EVENT_RING 64
 

@@ -8,13 +8,11 @@
 #include "mm/mm.h"
 
 static int file_swap_in(struct page *page, void *kva);
-static int file_swap_out(struct page *page);
-static void file_destroy(struct page *page);
 
 const struct page_operations file_ops = {
     .swap_in = file_swap_in,
-    .swap_out = file_swap_out,
-    .destroy = file_destroy,
+    .swap_out = swap_out_dirty_page,
+    .destroy = swap_release_page,  // the segment belongs to the page's area
     .type = VM_FILE,
 };
 
@@ -22,10 +20,7 @@ const struct page_operations file_ops = {
 int file_backed_initializer(struct page *page, enum vm_type type, void *kva) {
   (void)type;
   (void)kva;
-  struct vm_segment *seg = page->uninit.aux;
   page->ops = &file_ops;
-  page->file.seg = seg;
-  page->file.swap_slot = -1;
   return 0;
 }
 
@@ -55,32 +50,9 @@ int lazy_load_segment(struct page *page, void *aux) {
 // A clean page that lost its frame is read again from the file (which cannot have changed:
 // writes to it are denied); a written one comes back from its swap slot.
 static int file_swap_in(struct page *page, void *kva) {
-  long slot = page->file.swap_slot;
-  if (slot < 0)
-    return read_segment_page(page, page->file.seg, kva);
-  if (swap_read(slot, kva) < 0)
-    return -1;
-  swap_free(slot);
-  page->file.swap_slot = -1;
-  page->flags |= PAGE_DIRTY;  // no lock needed: the frame is still pinned by the claim
-  return 0;
-}
-
-// The evictor's half (frame.c): a clean page is dropped, a dirty one goes to a slot.
-static int file_swap_out(struct page *page) {
-  if (!(page->flags & PAGE_DIRTY))
-    return 0;
-  long slot = swap_write(page->frame->kva);
-  if (slot < 0)
-    return -1;
-  page->file.swap_slot = slot;
-  return 0;
-}
-
-// The segment belongs to the page's area, which holds the reference; the slot is the page's.
-static void file_destroy(struct page *page) {
-  if (page->file.swap_slot >= 0)
-    swap_free(page->file.swap_slot);
+  if (page->swap_slot < 0)
+    return read_segment_page(page, page->area->seg, kva);
+  return swap_in_page(page, kva);
 }
 
 // Drops one reference to a segment; the last one lets writers at the executable again and

@@ -11,9 +11,12 @@
 #include "arch/memlayout.h"
 #include "arch/pagetable.h"
 #include "arch/spinlock.h"
+#include "lib/bootargs.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 #include "mm/mm.h"
 #include "proc/proc.h"
+#include "vm/profile.h"
 
 // How long vm_get_frame waits for pinned frames to come free before it gives up.
 #define WAIT_TICKS_MAX 100
@@ -24,8 +27,14 @@ static uint64 frames_total;  // the limit; set once at boot
 static uint64 frames_used;   // guarded by frame_lock
 static enum evict_policy policy;  // set once at boot
 
-// Sets the limit of user frames (0: the default share) and the policy; returns the limit.
-uint64 frame_table_init(uint64 nframes, enum evict_policy p) {
+// Sets the limit of user frames (the frames= boot argument, else the default share) and the
+// replacement policy (evict=); returns the limit.
+uint64 frame_table_init(void) {
+  uint64 nframes = bootarg_int("frames", 0);
+  const char *ev = bootarg("evict");
+  enum evict_policy p = ev && strcmp(ev, "fifo") == 0 ? EVICT_FIFO : EVICT_CLOCK;
+  if (ev && p == EVICT_CLOCK && strcmp(ev, "clock") != 0)
+    printf("vm: evict=%s is neither clock nor fifo; using clock\n", ev);
   uint64 free = kalloc_free_pages();
   uint64 reserve = MAX(free / 8, 1024UL);
   uint64 fit = free > reserve ? free - reserve : free / 2;
@@ -76,19 +85,23 @@ static struct frame *new_frame(void) {
 // slot gets its PTE back and is passed over.
 static enum victim_look look(struct frame *f, int use_accessed, void *arg) {
   (void)arg;
-  if (__atomic_load_n(&f->pin, __ATOMIC_ACQUIRE) || !try_acquire(f->lock))
+  if (__atomic_load_n(&f->pin, __ATOMIC_ACQUIRE))
     return LOOK_BUSY;
+  // An unpinned frame on the list has a fixed page (vm.h), so its owner's lock can be read.
   struct page *page = f->page;
+  struct spinlock *lock = page->area->lock;
+  if (!try_acquire(lock))
+    return LOOK_BUSY;
   if (page->frame != f)
     panic("frame table: frame %p is on the list but its page (va %p) says otherwise", f->kva,
           (void *)page->va);
   if (__atomic_load_n(&f->pin, __ATOMIC_ACQUIRE)) {  // pinned by the owner meanwhile
-    release(f->lock);
+    release(lock);
     return LOOK_BUSY;
   }
   if (use_accessed && (*f->pte & PTE_A)) {
     __atomic_fetch_and(f->pte, ~(pte_t)PTE_A, __ATOMIC_RELAXED);
-    release(f->lock);
+    release(lock);
     return LOOK_RECENT;
   }
   pte_t old = __atomic_exchange_n(f->pte, 0, __ATOMIC_ACQ_REL);
@@ -96,12 +109,12 @@ static enum victim_look look(struct frame *f, int use_accessed, void *arg) {
   if (dirty && swap_reserve() < 0) {
     // Back as it was: an owner that faulted on the gap waits for the lock, then finds it.
     __atomic_store_n(f->pte, old, __ATOMIC_RELEASE);
-    release(f->lock);
+    release(lock);
     return LOOK_BUSY;
   }
   __atomic_store_n(&f->pin, 1, __ATOMIC_RELAXED);
   page->flags = (page->flags & ~PAGE_DIRTY) | PAGE_EVICTING | (dirty ? PAGE_DIRTY : 0);
-  release(f->lock);
+  release(lock);
   return LOOK_TAKEN;
 }
 
@@ -120,7 +133,7 @@ struct frame *vm_get_victim(uint64 *busy) {
 // page without a frame and wakes its owner. On a failed write the page is mapped again.
 int vm_evict_frame(struct frame *f) {
   struct page *page = f->page;
-  struct spinlock *lock = f->lock;
+  struct spinlock *lock = page->area->lock;
   uint64 va = page->va;
   int dirty = page->flags & PAGE_DIRTY;
   // No hart may write through a stale TLB entry once the contents are being saved.
@@ -139,13 +152,12 @@ int vm_evict_frame(struct frame *f) {
   __atomic_store_n(&page->frame, NULL, __ATOMIC_RELEASE);  // last: see vm_try_handle_fault
   f->page = NULL;
   f->pte = NULL;
-  f->lock = NULL;
   wakeup(page);
   release(lock);
   VM_COUNT(evictions);
   if (!dirty)
     VM_COUNT(evictions_clean);
-  __atomic_fetch_sub(&vm_counters.pages_resident, 1, __ATOMIC_RELAXED);
+  VM_SUB(pages_resident, 1);
   struct proc *p = myproc();
   vm_event(EV_EVICT, p ? p->pid : 0, va, dirty);
   return 0;
@@ -159,20 +171,15 @@ struct frame *vm_get_frame(void) {
   struct frame *f = new_frame();
   if (f)
     return f;
-  struct proc *p = myproc();
   for (int tries = 0; tries <= WAIT_TICKS_MAX; tries++) {
-    uint64 start = r_instret(), aside = p ? p->vm_insns_aside : 0, busy;
+    uint64 busy;
+    PROFILE_START(cost);
     f = vm_get_victim(&busy);
     int evicted = f && vm_evict_frame(f) == 0;  // a failed write: that page keeps its frame
-    if (p) {
-      uint64 spent = r_instret() - start, waits = p->vm_insns_aside - aside;
-      if (evicted && ncpu == 1)  // instret is per hart: see vmstat.h
-        VM_ADD(insns_evict, spent - waits);
-      p->vm_insns_aside = aside + spent;  // the fault that called us does not count this
-    }
+    PROFILE_STOP(cost, evicted ? &vm_counters.insns_evict : NULL);
     if (evicted)
       return f;
-    if (!f && (busy == 0 || !p))
+    if (!f && (busy == 0 || !myproc()))
       return NULL;
     if (!f)
       sleep_ticks(1);  // pinned frames come free as copies and disk transfers end

@@ -8,8 +8,9 @@
 // that misses the hash but lands in an area creates the page's struct there and then, so
 // spt_find_page returns a page for every registered address, touched or not.
 //
-// Pure data structure: no page tables, no frames (vm.c does that), so that the host unit test
-// (tests/unit/test_spt.c) can run it under sanitizers.
+// No page tables and no frames here: a page's struct is made and freed by vm.c
+// (vm_page_from_area, vm_dealloc_page), which the host unit test (tests/unit/test_spt.c)
+// replaces with stand-ins to run this file under sanitizers.
 #include "vm/vm.h"
 #include "mm/mm.h"
 
@@ -21,7 +22,7 @@ static uint32 hash_va(uint64 va, uint32 nbuckets) {
 // of at most 512 chunks, so it can reach 262,144 buckets with no allocation above a page.
 #define CHUNK 512
 
-static struct page **slot(struct supplemental_page_table *spt, uint32 h) {
+static struct page **bucket(struct supplemental_page_table *spt, uint32 h) {
   return &spt->buckets[h / CHUNK][h % CHUNK];
 }
 
@@ -62,7 +63,7 @@ static int grow(struct supplemental_page_table *spt) {
   if (!dir)
     return -1;
   for (uint32 i = 0; i < spt->nbuckets; i++) {
-    for (struct page *p = *slot(spt, i), *next; p; p = next) {
+    for (struct page *p = *bucket(spt, i), *next; p; p = next) {
       next = p->hash_next;
       uint32 h = hash_va(p->va, n);
       p->hash_next = dir[h / CHUNK][h % CHUNK];
@@ -86,7 +87,7 @@ void spt_free_buckets(struct supplemental_page_table *spt) {
 static int link_page(struct supplemental_page_table *spt, struct page *page) {
   if (spt->npages >= spt->nbuckets && grow(spt) < 0 && !spt->nbuckets)
     return -1;
-  struct page **head = slot(spt, hash_va(page->va, spt->nbuckets));
+  struct page **head = bucket(spt, hash_va(page->va, spt->nbuckets));
   page->hash_next = *head;
   *head = page;
   spt->npages++;
@@ -112,7 +113,7 @@ struct page *spt_lookup_existing(struct supplemental_page_table *spt, uint64 va)
   if (!spt->nbuckets)
     return NULL;
   va = PGROUNDDOWN(va);
-  for (struct page *p = *slot(spt, hash_va(va, spt->nbuckets)); p; p = p->hash_next)
+  for (struct page *p = *bucket(spt, hash_va(va, spt->nbuckets)); p; p = p->hash_next)
     if (p->va == va)
       return p;
   return NULL;
@@ -149,7 +150,7 @@ int spt_insert_page(struct supplemental_page_table *spt, struct page *page) {
 
 // Unlinks the page and hands it to vm_dealloc_page (which frees its frame and the struct).
 void spt_remove_page(struct supplemental_page_table *spt, struct page *page) {
-  struct page **pp = slot(spt, hash_va(page->va, spt->nbuckets));
+  struct page **pp = bucket(spt, hash_va(page->va, spt->nbuckets));
   while (*pp != page)
     pp = &(*pp)->hash_next;
   *pp = page->hash_next;
@@ -172,7 +173,7 @@ int spt_add_area(struct supplemental_page_table *spt, struct vm_area *area) {
 void spt_for_each(struct supplemental_page_table *spt, void (*fn)(struct page *, void *),
                   void *arg) {
   for (uint32 i = 0; i < spt->nbuckets; i++) {
-    for (struct page *p = *slot(spt, i), *next; p; p = next) {
+    for (struct page *p = *bucket(spt, i), *next; p; p = next) {
       next = p->hash_next;
       fn(p, arg);
     }

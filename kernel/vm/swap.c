@@ -12,7 +12,6 @@
 #include "lib/bootargs.h"
 #include "lib/printf.h"
 #include "mm/mm.h"
-#include "proc/proc.h"
 #include "vm/slots.h"
 
 #define SECTORS_PER_SLOT (PGSIZE / 512)
@@ -52,15 +51,8 @@ int swap_reserve(void) {
   return ok ? 0 : -1;
 }
 
-// The disk transfer of one slot. The instructions spent asleep are set aside, so that the
-// fault and eviction costs (vm.c) leave the disk wait out.
 static int slot_io(long slot, void *kva, int write) {
-  struct proc *p = myproc();
-  uint64 start = r_instret();
-  int r = virtio_blk_rw(first_sector + (uint64)slot * SECTORS_PER_SLOT, kva, PGSIZE, write);
-  if (p)
-    p->vm_insns_aside += r_instret() - start;
-  return r;
+  return virtio_blk_rw(first_sector + (uint64)slot * SECTORS_PER_SLOT, kva, PGSIZE, write);
 }
 
 // Writes a page to a slot, using up a reservation (swap_reserve) even when the write fails.
@@ -95,4 +87,31 @@ void swap_free(long slot) {
     panic("swap_free: slot %ld is not in use", slot);
   vm_counters.swap_used = slots.used;
   release(&swap_lock);
+}
+
+int swap_out_dirty_page(struct page *page) {
+  if (!(page->flags & PAGE_DIRTY))
+    return 0;
+  long slot = swap_write(page->frame->kva);
+  if (slot < 0)
+    return -1;
+  page->swap_slot = slot;
+  return 0;
+}
+
+// The frame is now the only copy of the contents, so the page is dirty. No lock is needed
+// for its flags: the frame is still pinned by the claim.
+int swap_in_page(struct page *page, void *kva) {
+  if (swap_read(page->swap_slot, kva) < 0)
+    return -1;
+  swap_free(page->swap_slot);
+  page->swap_slot = -1;
+  page->flags |= PAGE_DIRTY;
+  return 0;
+}
+
+void swap_release_page(struct page *page) {
+  if (page->swap_slot >= 0)
+    swap_free(page->swap_slot);
+  page->swap_slot = -1;
 }

@@ -1,21 +1,28 @@
 // The memory system: every user page lives in its process's supplemental page table (SPT)
-// before any frame backs it, and the page-fault path claims it (see ../shared/DESIGN.md).
+// before any frame backs it, and the page-fault path claims it. docs/vm.md tells the story;
+// this header has the structures and, below, the lock rules.
 //
-//   struct page       one user virtual page: va, permissions, the frame behind it (or none),
-//                     its type's state, and the ops table that the fault path calls
-//   struct vm_area    a registered range (an ELF segment, the heap) whose pages get their
-//                     struct page only when first looked up: sbrk of 1 GiB costs one area,
-//                     not 262,144 structs (spt.c explains the choice)
+//   struct vm_area    a registered range (an ELF segment, the heap, the stack) whose pages
+//                     share type, permissions and initializer; its pages get their struct
+//                     page only when first looked up (spt.c explains the choice)
+//   struct page       one user virtual page: va, permissions, its area, the frame behind it
+//                     (or none), its swap slot, and the ops table that the fault path calls
 //   struct frame      one user frame: its kernel address, the page it backs, a pin count
-//   supplemental_page_table   va -> struct page (a hash table) plus the list of areas
+//   supplemental_page_table   va -> struct page (a hash table) plus the sorted list of areas
+//
+// Files: vm.c the fault path and claims; spt.c the table; area.c areas, sbrk, the stack and
+// overcommit; aspace.c fork's copy and exit's teardown; uaccess.c the kernel's pins of user
+// memory (copyin, copyout, system-call buffers); uninit.c, anon.c, file.c the page types;
+// frame.c the frame table and eviction; victim.c the replacement policy; swap.c and slots.c
+// the swap partition; events.c the event ring and the counters.
 //
 // Locking. Lock order: the owner's vm lock -> frame_lock -> swap_lock -> p->lock (sleep).
 //   - A process has one thread, and only it changes the shape of its SPT (hash, areas) and
 //     of its page table; nobody else walks them, so that needs no lock.
 //   - Eviction, though, takes frames from any process on any hart. The owner's vm lock
-//     (p->vm_lock, reached through spt->lock and frame->lock) guards every page's frame
-//     pointer, its PAGE_EVICTING and PAGE_DIRTY bits, and its leaf PTE. An evictor takes it
-//     with try_acquire while it holds frame_lock, so the order above is never waited against.
+//     (p->vm_lock, reached through area->lock) guards every page's frame pointer, its
+//     PAGE_EVICTING and PAGE_DIRTY bits, and its leaf PTE. An evictor takes it with
+//     try_acquire while it holds frame_lock, so the order above is never waited against.
 //   - frame_lock (frame.c) guards the frame list (the clock hand's order) and the count.
 //   - A frame's pin count is atomic. A pinned frame is never chosen; the owner pins only
 //     under its vm lock, after checking that the page is not being evicted.
@@ -24,6 +31,8 @@
 //     fault it back, free it or copy it), so the evictor may use the page without the lock
 //     (reading its flags only, which change under the lock alone).
 //   - swap_lock (swap.c) guards the slot bitmap.
+//   - No user memory is touched under a spinlock or an inode lock: system calls pin their
+//     buffers first (uaccess.c), so a claim never waits for the disk with either held.
 #pragma once
 #include "types.h"
 #include "arch/riscv.h"
@@ -32,34 +41,25 @@
 struct page;
 struct inode;
 struct proc;
+struct spinlock;
 
 enum vm_type { VM_UNINIT, VM_ANON, VM_FILE };
 
 // The type-specific half of a page. The fault path only ever calls through these.
 struct page_operations {
   int (*swap_in)(struct page *page, void *kva);  // fill the frame at kva; 0 or -1
-  int (*swap_out)(struct page *page);            // write the page out (the swap issue)
+  int (*swap_out)(struct page *page);            // save the contents (evictor); 0 or -1
   void (*destroy)(struct page *page);            // free the type's resources (not the frame)
   enum vm_type type;
 };
 
-// Content initializer of a lazily loaded page (lazy_load_segment, or NULL for zero-fill).
+// Content initializer of a lazily loaded page (lazy_load_segment), run after the type
+// initializer with its area's aux; NULL in an area means zero-fill.
 typedef int (*vm_initializer)(struct page *page, void *aux);
 // Type initializer: turns an UNINIT page into its final type (anon_initializer, ...).
-typedef int (*page_initializer)(struct page *page, enum vm_type type, void *kva);
+typedef int (*page_initializer_fn)(struct page *page, enum vm_type type, void *kva);
 
-struct uninit_page {
-  vm_initializer init;      // fills the contents after the type initializer ran
-  void *aux;                // its argument
-  enum vm_type type;        // what the page becomes
-  page_initializer page_initializer;
-};
-
-struct anon_page {
-  long swap_slot;  // where the contents wait in swap, or -1 (in memory, or never written)
-};
-
-// A program segment's file bytes, shared by the pages (and processes) that map it.
+// A program segment's file bytes, shared by the areas (and processes) that map it.
 struct vm_segment {
   struct inode *ip;  // the executable, held open and denied writes while mapped
   uint64 vaddr;      // where the segment's file bytes start in memory
@@ -68,9 +68,18 @@ struct vm_segment {
   int ref;           // areas that point here, in any process (atomic: fork shares them)
 };
 
-struct file_page {
-  struct vm_segment *seg;
-  long swap_slot;  // a written private page's contents in swap, or -1 (read the file)
+// A range of pages registered at once. Its pages share type, permissions and initializer,
+// and the owner: its vm lock and the page table its pages are mapped in (kept here, not in
+// the SPT, because exec builds an image in a struct it then copies into the process).
+struct vm_area {
+  uint64 start, end;        // page-aligned, [start, end)
+  uint32 flags;             // PAGE_WRITABLE, PAGE_EXEC
+  enum vm_type type;        // what its pages become: VM_ANON or VM_FILE
+  vm_initializer init;      // content initializer of every page, or NULL (zero-fill)
+  struct vm_segment *seg;   // VM_FILE areas: the file bytes (one reference held), else NULL
+  struct spinlock *lock;    // the owner's vm lock
+  pagetable_t pagetable;    // the owner's page table
+  struct vm_area *next;     // sorted by start
 };
 
 #define PAGE_WRITABLE 0x1
@@ -83,28 +92,13 @@ struct page {
   uint64 va;                           // page-aligned user address
   const struct page_operations *ops;   // ops->type is the page's type
   struct frame *frame;                 // NULL while the page has no frame
+  struct vm_area *area;                // the range it belongs to (its type-to-be, file, owner)
   struct page *hash_next;              // SPT hash chain
+  int32 swap_slot;                     // where its contents wait in swap, or -1
   uint32 flags;                        // PAGE_* (the last two: see Locking)
-  union {
-    struct uninit_page uninit;
-    struct anon_page anon;
-    struct file_page file;
-  };
 };
 
 static inline enum vm_type page_get_type(const struct page *page) { return page->ops->type; }
-
-// A range of pages registered at once. Its pages share type, permissions and initializer.
-struct vm_area {
-  uint64 start, end;    // page-aligned, [start, end)
-  uint32 flags;         // PAGE_WRITABLE, PAGE_EXEC
-  enum vm_type type;    // VM_ANON or VM_FILE
-  vm_initializer init;  // content initializer of every page, or NULL (zero-fill)
-  struct vm_segment *seg;  // for VM_FILE areas: the file bytes (one reference held)
-  struct vm_area *next; // sorted by start
-};
-
-struct spinlock;
 
 // An instruction touches at most 4 pages: its own 4 bytes and a misaligned access may each
 // straddle two.
@@ -128,13 +122,12 @@ struct supplemental_page_table {
 };
 
 // A user frame. The frame table holds every frame that backs a page. Its reverse map
-// (page, pte, lock) names the one mapping of the frame (a list once frames are shared); it is
-// set while the frame is pinned, and stays fixed while the frame is unpinned on the list.
+// (page) names the one mapping of the frame; it is set while the frame is pinned, and stays
+// fixed while the frame is unpinned on the list.
 struct frame {
   void *kva;              // the frame's kernel (direct-map) address
   struct page *page;      // the page it backs
   pte_t *pte;             // the page's leaf PTE (its page table outlives the mapping)
-  struct spinlock *lock;  // the page's owner's vm lock
   uint32 pin;             // > 0: in use by the kernel (a fault, a copy, an eviction)
   struct frame *next;     // in the frame table's list, in clock-hand order (victim.c)
   struct frame *prev;
@@ -154,7 +147,7 @@ enum vm_fault {
 
 enum vm_access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
 
-// spt.c: the data structure.
+// spt.c: the table.
 void supplemental_page_table_init(struct supplemental_page_table *spt, pagetable_t pt,
                                   struct spinlock *lock);
 struct page *spt_find_page(struct supplemental_page_table *spt, uint64 va);
@@ -170,35 +163,48 @@ uint64 spt_bytes(const struct supplemental_page_table *spt);
 void spt_free_buckets(struct supplemental_page_table *spt);
 
 // vm.c: pages, claims and the fault path.
-struct page *vm_alloc_page_with_initializer(enum vm_type type, uint64 va, uint32 flags,
-                                            vm_initializer init, void *aux);
 struct page *vm_page_from_area(struct vm_area *area, uint64 va);  // for spt_find_page
-pte_t vm_pte(const struct page *page, const struct frame *frame);  // the PTE that maps them
 void vm_dealloc_page(struct supplemental_page_table *spt, struct page *page);
+pte_t vm_pte(const struct page *page, const struct frame *frame);  // the PTE that maps them
+int vm_map_frame(struct supplemental_page_table *spt, struct page *page, struct frame *frame);
 enum vm_fault vm_claim_page(struct supplemental_page_table *spt, uint64 va);
 // access: the access that faulted (a write maps the page dirty at once).
 enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page *page,
                                enum vm_access access);
 enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 addr,
                                   enum vm_access access, uint64 user_sp);
-// After a resolved user fault: keeps the page at va pinned while the instruction at pc has
-// not completed. vm_release_held unpins; the trap code calls it on any trap at another pc.
-void vm_hold_for_instruction(struct supplemental_page_table *spt, uint64 pc, uint64 va);
-void vm_release_held(struct supplemental_page_table *spt);
+int vm_allows(uint32 page_flags, enum vm_access access);
+// For an address no page covers: VM_RESOLVED if the stack may grow to it, else why not.
+enum vm_fault vm_stack_growth(struct supplemental_page_table *spt, uint64 addr, uint64 user_sp);
+void vm_wait_for_eviction(struct supplemental_page_table *spt, struct page *page);
 const char *vm_fault_reason(enum vm_fault r, enum vm_access access);
-int supplemental_page_table_copy(struct supplemental_page_table *dst,
-                                 struct supplemental_page_table *src);
-void supplemental_page_table_kill(struct supplemental_page_table *spt);
-// Registers [start, end) as one area; its pages are claimed on first touch.
+
+// area.c: areas, the heap, the stack, strict overcommit, mincore; the VM's boot arguments.
+void vm_init(void);
+// Registers [start, end) as one area; its pages are claimed on first touch. NULL on an
+// overlap, on no memory, or when strict overcommit refuses the pages.
 struct vm_area *vm_register_area(struct supplemental_page_table *spt, uint64 start,
                                  uint64 end, enum vm_type type, uint32 flags,
                                  vm_initializer init, struct vm_segment *seg);
+void vm_free_areas(struct supplemental_page_table *spt);  // after every page is gone
 int vm_set_heap_end(struct supplemental_page_table *spt, uint64 old_end, uint64 new_end);
+int vm_grow_stack(struct supplemental_page_table *spt, uint64 va);
 uint64 vm_stack_limit(void);  // bytes (the stack= boot argument, 1 MiB by default)
 uint64 vm_heap_max(void);     // first address the heap may not reach
-void vm_segment_put(struct vm_segment *seg);
-void vm_init(void);
-void vm_get_stats(struct vmstat *st);
+int vm_mincore(struct supplemental_page_table *spt, uint64 addr, uint64 len, uint64 vec);
+
+// aspace.c: whole address spaces.
+// fork: dst (empty, with its own page table) becomes a copy of src. -1 when memory runs out;
+// the caller then kills dst, which frees whatever was copied.
+int supplemental_page_table_copy(struct supplemental_page_table *dst,
+                                 struct supplemental_page_table *src);
+// exit and exec: frees every page, frame and area. Call inside a file-system operation.
+void supplemental_page_table_kill(struct supplemental_page_table *spt);
+
+// uaccess.c: pins of user memory (copyin and friends are in uaccess.h).
+// Pins the resident frame of page (marking the page dirty for a write); NULL if it has none.
+struct frame *vm_pin_resident(struct supplemental_page_table *spt, struct page *page,
+                              enum vm_access access);
 // Pins the frame behind user address va of the current process, claiming the page if
 // needed; NULL (and *why set) when the access is not allowed.
 struct frame *vm_pin_user_page(struct supplemental_page_table *spt, uint64 va,
@@ -210,7 +216,10 @@ uint64 vm_pin_user_range(struct supplemental_page_table *spt, uint64 va, uint64 
 void vm_unpin_user_range(struct supplemental_page_table *spt, uint64 va, uint64 len);
 int vm_check_user_range(struct supplemental_page_table *spt, uint64 va, uint64 len,
                         enum vm_access access, uint64 user_sp);
-int vm_mincore(struct supplemental_page_table *spt, uint64 addr, uint64 len, uint64 vec);
+// After a resolved user fault: keeps the page at va pinned while the instruction at pc has
+// not completed. vm_release_held unpins; the trap code calls it on any trap at another pc.
+void vm_hold_for_instruction(struct supplemental_page_table *spt, uint64 pc, uint64 va);
+void vm_release_held(struct supplemental_page_table *spt);
 
 // The page types (uninit.c, anon.c, file.c).
 extern const struct page_operations uninit_ops, anon_ops, file_ops;
@@ -218,6 +227,7 @@ int uninit_initialize(struct page *page, void *kva);
 int anon_initializer(struct page *page, enum vm_type type, void *kva);
 int file_backed_initializer(struct page *page, enum vm_type type, void *kva);
 int lazy_load_segment(struct page *page, void *aux);
+void vm_segment_put(struct vm_segment *seg);
 
 // victim.c: the replacement policy's scan (the evict= boot argument picks the policy).
 enum evict_policy { EVICT_CLOCK, EVICT_FIFO };
@@ -233,7 +243,7 @@ struct frame *victim_scan(struct frame *list, enum evict_policy policy, victim_l
                           void *arg, uint64 max_steps, uint64 *busy);
 
 // frame.c: the frame table.
-uint64 frame_table_init(uint64 nframes, enum evict_policy policy);  // 0: the default share
+uint64 frame_table_init(void);  // reads frames= and evict=; returns the number of frames
 // A pinned frame, evicting some page when the pool is empty (may sleep); NULL when no frame
 // can be had (everything else is pinned, or dirty with swap full).
 struct frame *vm_get_frame(void);
@@ -256,13 +266,21 @@ long swap_write(void *kva);        // writes a page to a reserved slot: the slot
                                    // (the reservation is used up either way)
 int swap_read(long slot, void *kva);  // 0, or -1 on an I/O error; the slot stays in use
 void swap_free(long slot);
+// The halves of the page types that concern swap (anon and file pages share them):
+// swap_out_dirty_page is a swap_out: a dirty page goes to the slot the evictor reserved, a
+// clean one is dropped (zero-fill or its file rebuilds it). swap_in_page fills kva from the
+// page's slot and frees the slot. swap_release_page is a destroy: frees the page's slot.
+int swap_out_dirty_page(struct page *page);
+int swap_in_page(struct page *page, void *kva);
+void swap_release_page(struct page *page);
 
-// Counters (vm.c), updated with atomics from any hart.
+// events.c: the counters, updated with atomics from any hart, and the ring of recent VM
+// events, printed by panic and by gdb's `vmevents`.
 extern struct vmstat vm_counters;
 #define VM_COUNT(field) __atomic_fetch_add(&vm_counters.field, 1, __ATOMIC_RELAXED)
 #define VM_ADD(field, n) __atomic_fetch_add(&vm_counters.field, (n), __ATOMIC_RELAXED)
-
-// events.c: the ring of recent VM events, printed by panic and by gdb's `vmevents`.
+#define VM_SUB(field, n) __atomic_fetch_sub(&vm_counters.field, (n), __ATOMIC_RELAXED)
+void vm_get_stats(struct vmstat *st);
 enum vm_event_kind { EV_FAULT, EV_CLAIM, EV_EVICT, EV_SWAP_OUT, EV_SWAP_IN, EV_KILL };
 void vm_event(enum vm_event_kind kind, int pid, uint64 va, uint64 info);
 void vm_events_print(void);

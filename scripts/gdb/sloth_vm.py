@@ -32,8 +32,8 @@ def page_type(page):
     if u64(page["ops"]) == 0:
         return "(no ops)"
     kind = str(page["ops"]["type"])
-    if kind == "VM_UNINIT":
-        kind += "->" + str(page["uninit"]["type"])
+    if kind == "VM_UNINIT" and u64(page["area"]):
+        kind += "->" + str(page["area"]["type"])
     return kind
 
 
@@ -108,15 +108,8 @@ def page_line(addr, page):
 
 
 def swap_slot(page):
-    """The swap slot of an ANON or FILE page (-1: none), None for other types."""
-    if u64(page["ops"]) == 0:
-        return None
-    kind = str(page["ops"]["type"])
-    if kind == "VM_ANON":
-        return int(page["anon"]["swap_slot"])
-    if kind == "VM_FILE":
-        return int(page["file"]["swap_slot"])
-    return None
+    """The page's swap slot (-1: none)."""
+    return int(page["swap_slot"])
 
 
 def find_proc(arg):

@@ -73,7 +73,7 @@ struct page *vm_page_from_area(struct vm_area *area, uint64 va) {
   pages_made++;
   struct page *p = page_alloc(va, area->flags);
   if (p)
-    p->uninit.type = area->type;
+    p->area = area;
   return p;
 }
 
@@ -687,7 +687,7 @@ static void copy_cb(struct page *page, void *arg) {
   struct page *np = page_alloc(page->va, page->flags);
   if (!np)
     failf("test bug: no memory for a copied page");
-  np->uninit = page->uninit;
+  np->area = page->area;
   CHECK(spt_insert_page(c->dst, np) == 0, "copy of page %#lx refused", page->va);
   c->copied++;
 }
