@@ -361,7 +361,7 @@ TESTS = [
         r"  page 0x0000000000010000  VM_FILE +r-x  resident +kva 0xffffffc0([0-9a-f]{8})  pa 0x\1  pin 0  struct page 0x[0-9a-f]+",
         r"frame table: frames_used 2 of \d+",
         r"  kva 0xffffffc0([0-9a-f]{8})  pa 0x\1  pin 0  va 0x0000000000010000  VM_FILE  pid 1 \(init\)",
-        r"2 frames \(8 KiB\) in the list, 0 pinned; 1 VM_ANON, 1 VM_FILE",
+        r"2 frames \(8 KiB\) in the list, 0 pinned, 0 shared; 1 VM_ANON, 1 VM_FILE",
         r"swap: 8192 slots, 0 used, 0 reserved, first sector 133120",
         r"ptwalk 0x10000 through the table at 0xffffffc0[0-9a-f]+",
         r"  level 0  index  16  pte 0x[0-9a-f]{16}  VR-XU-A-  -> 0x[0-9a-f]+",

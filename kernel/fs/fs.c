@@ -13,6 +13,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "proc/proc.h"
+#include "vm/vm.h"
 
 struct superblock sb;  // read once by fsinit, read-only afterwards
 
@@ -289,8 +290,12 @@ static void free_index(struct inode *ip, uint bno, int depth) {
   bfree(ip->dev, bno);
 }
 
-// Frees every block of a locked inode and makes it empty.
+uint inode_block(struct inode *ip, uint n) { return bmap(ip, n, 0); }
+
+// Frees every block of a locked inode and makes it empty. Cached pages of a mapped file
+// are cut off first, so no write-back can reach a block after it is freed.
 void itrunc(struct inode *ip) {
+  pcache_truncate(ip);
   for (int i = 0; i < NDIRECT; i++) {
     if (ip->addrs[i])
       bfree(ip->dev, ip->addrs[i]);
@@ -314,6 +319,11 @@ void stati(struct inode *ip, struct stat *st) {
   st->size = ip->size;
 }
 
+// File bytes go through the page cache when a mapped file's page is cached there (vm/pcache.c):
+// readi copies from the cached frame, which may be newer than the block, and writei writes
+// the block and the frame alike, so neither side ever sees the other's bytes late.
+_Static_assert(BSIZE == PGSIZE, "a file page is one block");
+
 int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
   if (off > ip->size || off + n < off)
     return 0;
@@ -321,13 +331,20 @@ int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
   uint done = 0;
   while (done < n) {
     uint chunk = MIN(n - done, BSIZE - off % BSIZE);
-    uint bno = bmap(ip, off / BSIZE, 0);
-    if (bno == 0)
-      panic("readi: inode %u has no block for offset %u below its size %u", ip->inum, off,
-            ip->size);
-    struct buf *bp = bread(ip->dev, bno);
-    int bad = either_copyout(user_dst, dst, bp->data + off % BSIZE, chunk);
-    brelse(bp);
+    struct frame *cached = pcache_pin_for_io(ip, off / BSIZE);
+    int bad;
+    if (cached) {
+      bad = either_copyout(user_dst, dst, (char *)cached->kva + off % BSIZE, chunk);
+      frame_release(cached);
+    } else {
+      uint bno = bmap(ip, off / BSIZE, 0);
+      if (bno == 0)
+        panic("readi: inode %u has no block for offset %u below its size %u", ip->inum, off,
+              ip->size);
+      struct buf *bp = bread(ip->dev, bno);
+      bad = either_copyout(user_dst, dst, bp->data + off % BSIZE, chunk);
+      brelse(bp);
+    }
     if (bad < 0)
       return done ? (int)done : -1;
     done += chunk;
@@ -351,8 +368,16 @@ int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n) {
       break;
     struct buf *bp = bread(ip->dev, bno);
     int bad = either_copyin(bp->data + off % BSIZE, user_src, src, chunk);
-    if (bad == 0)
+    if (bad == 0) {
       log_write(bp);
+      // Still holding the buffer: a write-back of the cached page (which copies the frame
+      // into this buffer) cannot come between the two copies.
+      struct frame *cached = pcache_pin_for_io(ip, off / BSIZE);
+      if (cached) {
+        memmove((char *)cached->kva + off % BSIZE, bp->data + off % BSIZE, chunk);
+        frame_release(cached);
+      }
+    }
     brelse(bp);
     if (bad < 0)
       break;

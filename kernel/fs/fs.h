@@ -25,6 +25,8 @@ struct inode {
   int valid;             // read from disk?
   int writers;           // open files that may write it (exec refuses such a file)
   int deny_write;        // running programs mapping it (open for writing is refused)
+  int nmapped;           // mmaps of it (atomic; vm/file.c): its pages may be in the page cache
+  int pcache_pages;      // of its pages in the page cache (guarded by vm/frame.c's frame_lock)
   int16 type;            // copy of the disk inode
   int16 major;
   int16 minor;
@@ -65,6 +67,7 @@ void stati(struct inode *ip, struct stat *st);
 // Reads/writes n bytes at offset off; dst/src is a user address when user_dst/user_src is 1.
 // Return the bytes moved, or -1.
 int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n);
+uint inode_block(struct inode *ip, uint n);  // the disk block holding block n of the file, or 0
 int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n);
 int namecmp(const char *s, const char *t);
 uint dir_find(struct inode *dp, const char *name, uint from, struct dirent *found);

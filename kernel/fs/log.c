@@ -93,6 +93,9 @@ void initlog(uint dev, struct superblock *sb) {
 }
 
 void begin_op(void) {
+  struct proc *p = myproc();
+  if (p)
+    p->fs_ops++;  // vm/frame.c: an evictor inside an operation must not start another
   acquire(&log.lock);
   for (;;) {
     int worst = log.lh.n + (log.outstanding + 1) * MAXOPBLOCKS;
@@ -132,6 +135,9 @@ static void commit(void) {
 }
 
 void end_op(void) {
+  struct proc *p = myproc();
+  if (p)
+    p->fs_ops--;
   int do_commit = 0;
   acquire(&log.lock);
   if (log.outstanding <= 0 || log.committing)

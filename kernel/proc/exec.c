@@ -54,12 +54,12 @@ static int register_segment(struct image *im, struct inode *ip, const struct pro
   uint64 file_end = ph->filesz ? PGROUNDUP(ph->vaddr + ph->filesz) : start;
   uint32 flags = segment_flags(ph);
   if (file_end > start) {
-    struct vm_segment *seg = kmalloc(sizeof(*seg));
+    struct vm_file *seg = kmalloc(sizeof(*seg));
     if (!seg)
       return -1;
-    *seg = (struct vm_segment){.ip = idup(ip), .vaddr = ph->vaddr, .off = ph->off,
-                               .filesz = ph->filesz, .ref = 0};
-    ip->deny_write++;  // ip is locked; vm_segment_put undoes both
+    *seg = (struct vm_file){.ip = idup(ip), .vaddr = ph->vaddr, .off = ph->off,
+                            .filesz = ph->filesz, .ref = 0};
+    ip->deny_write++;  // ip is locked; vm_file_put undoes both
     if (!vm_register_area(&im->spt, start, file_end, VM_FILE, flags, lazy_load_segment, seg)) {
       ip->deny_write--;
       kfree(seg);
@@ -143,9 +143,7 @@ static const char *last_element(const char *path) {
 
 // Frees a new image that will not run, or an old one that was replaced.
 static void free_image(struct supplemental_page_table *spt) {
-  begin_op();  // the last reference to an executable may go here
   supplemental_page_table_kill(spt);
-  end_op();
   pagetable_destroy(spt->pagetable);
 }
 

@@ -110,13 +110,9 @@ void freeproc(struct proc *p) {
   p->state = UNUSED;
 }
 
-// Frees every user page and area (exit, a failed fork). Not under p->lock: dropping the last
-// reference to an executable writes the disk.
-static void free_user_memory(struct proc *p) {
-  begin_op();
-  supplemental_page_table_kill(&p->spt);
-  end_op();
-}
+// Frees every user page and area (exit, a failed fork). Not under p->lock: writing mapped
+// pages back and dropping the last reference to a file write the disk.
+static void free_user_memory(struct proc *p) { supplemental_page_table_kill(&p->spt); }
 
 // Makes the first process. It starts in forkret like any other, which reads the disk and
 // runs /init (see first_process_setup).
@@ -209,9 +205,9 @@ void exit(int status) {
   }
   begin_op();
   iput(p->cwd);
-  supplemental_page_table_kill(&p->spt);
   end_op();
   p->cwd = NULL;
+  free_user_memory(p);
 
   acquire(&wait_lock);
   reparent(p);

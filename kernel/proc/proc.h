@@ -47,6 +47,7 @@ struct proc {
   struct supplemental_page_table spt;  // every user page, resident or not (vm/vm.h)
   struct spinlock vm_lock;    // the resident state of this process's pages (vm/vm.h: Locking)
   uint64 profile_aside;       // instructions not counted by vm/profile.h's sections
+  int fs_ops;                 // file-system operations it is inside (begin_op .. end_op)
   uint64 heap_base;           // end of the program: the heap is [heap_base, sz)
   uint64 sz;                  // end of the heap (the program break)
   struct file *ofile[NOFILE]; // open files

@@ -1,5 +1,6 @@
-// Process system calls: fork, exit, wait, kill, getpid, sbrk, sleep, uptime, exec, poweroff;
-// and the clock that sleep and uptime count in.
+// Process system calls: fork, exit, wait, kill, getpid, sbrk, sleep, uptime, exec, poweroff,
+// the memory calls (mmap, munmap, msync, vmstat, mincore); and the clock that sleep and
+// uptime count in.
 // Lock: tickslock guards ticks and is the channel lock of sleep().
 #include "arch/power.h"
 #include "lib/printf.h"
@@ -111,3 +112,14 @@ uint64 sys_vmstat(void) {
 uint64 sys_mincore(void) {
   return vm_mincore(&myproc()->spt, argaddr(0), argaddr(1), argaddr(2));
 }
+
+// mmap(addr, length, prot, flags, fd, offset): the mapping's address, or -1 (vm/mmap.c).
+uint64 sys_mmap(void) {
+  return vm_mmap(argaddr(0), argaddr(1), argint(2), argint(3), argint(4), argaddr(5));
+}
+
+// munmap(addr, length): 0, or -1 (vm/mmap.c).
+uint64 sys_munmap(void) { return vm_munmap(argaddr(0), argaddr(1)); }
+
+// msync(addr, length, flags): writes a shared mapping's pages back to its file; 0 or -1.
+uint64 sys_msync(void) { return vm_msync(argaddr(0), argaddr(1), argint(2)); }

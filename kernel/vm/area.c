@@ -1,6 +1,6 @@
-// Areas: the ranges a process registers (ELF segments, the heap, the stack) whose pages are
-// claimed on first touch; sbrk's heap end; stack growth; strict overcommit accounting; and
-// mincore. Also the memory system's boot arguments (vm_init).
+// Areas: the ranges a process registers (ELF segments, the heap, the stack, mappings) whose
+// pages are claimed on first touch; cutting them (munmap); sbrk's heap end; stack growth;
+// strict overcommit accounting; and mincore. Also the memory system's boot arguments.
 // Only the owning process changes its areas (see vm.h: Locking); the commit counters are
 // atomics shared by every process.
 #include "vm/vm.h"
@@ -31,7 +31,8 @@ void vm_init(void) {
 }
 
 uint64 vm_stack_limit(void) { return stack_limit; }
-uint64 vm_heap_max(void) { return USER_STACK_TOP - stack_limit - USER_STACK_GUARD; }
+uint64 vm_stack_low(void) { return USER_STACK_TOP - stack_limit; }
+uint64 vm_heap_max(void) { return vm_stack_low() - USER_STACK_GUARD; }
 
 // Strict overcommit: writable anonymous-like memory (heap, stack, writable segments) is
 // promised up front against the frames (less a reserve for clean pages, vm_init) and the swap
@@ -50,47 +51,106 @@ static void uncommit_pages(uint64 npages) { VM_SUB(committed, npages); }
 
 static uint64 area_pages(const struct vm_area *a) { return (a->end - a->start) / PGSIZE; }
 
+// Pages that strict overcommit counts: writable ones whose writes need memory of their own
+// (a shared mapping's writes go to its file instead).
+static int area_commits(const struct vm_area *a) {
+  return (a->flags & PAGE_WRITABLE) && !(a->flags & AREA_SHARED);
+}
+
 struct vm_area *vm_register_area(struct supplemental_page_table *spt, uint64 start,
                                  uint64 end, enum vm_type type, uint32 flags,
-                                 vm_initializer init, struct vm_segment *seg) {
+                                 vm_initializer init, struct vm_file *file) {
   struct vm_area *a = kmalloc(sizeof(*a));
   if (!a)
     return NULL;
   *a = (struct vm_area){.start = start, .end = end, .flags = flags, .type = type,
-                        .init = init, .seg = seg, .lock = spt->lock,
+                        .init = init, .file = file, .lock = spt->lock,
                         .pagetable = spt->pagetable};
-  if ((flags & PAGE_WRITABLE) && commit_pages(area_pages(a)) < 0) {
+  if (area_commits(a) && commit_pages(area_pages(a)) < 0) {
     kfree(a);
     return NULL;
   }
   if (spt_add_area(spt, a) < 0) {
-    if (flags & PAGE_WRITABLE)
+    if (area_commits(a))
       uncommit_pages(area_pages(a));
     kfree(a);
     return NULL;
   }
-  if (seg)
-    __atomic_fetch_add(&seg->ref, 1, __ATOMIC_RELAXED);
+  if (file)
+    __atomic_fetch_add(&file->ref, 1, __ATOMIC_RELAXED);
   VM_ADD(pages_registered, area_pages(a));
+  if (flags & AREA_MMAP)
+    VM_ADD(pages_mapped, area_pages(a));
   VM_ADD(spt_bytes, sizeof(*a));
   return a;
 }
 
+// An area whose pages are gone: its accounting, its file reference, its struct.
+static void free_area(struct vm_area *a) {
+  if (area_commits(a))
+    uncommit_pages(area_pages(a));
+  VM_SUB(pages_registered, area_pages(a));
+  if (a->flags & AREA_MMAP)
+    VM_SUB(pages_mapped, area_pages(a));
+  if (a->file)
+    vm_file_put(a->file);
+  kfree(a);
+  VM_SUB(spt_bytes, sizeof(*a));
+}
+
 // Frees every area of a table whose pages are all gone (supplemental_page_table_kill).
-// May drop the last reference to an executable: call it inside a file-system operation.
 void vm_free_areas(struct supplemental_page_table *spt) {
   while (spt->areas) {
     struct vm_area *a = spt->areas;
     spt->areas = a->next;
-    if (a->flags & PAGE_WRITABLE)
-      uncommit_pages(area_pages(a));
-    VM_SUB(pages_registered, area_pages(a));
-    if (a->seg)
-      vm_segment_put(a->seg);
-    kfree(a);
-    VM_SUB(spt_bytes, sizeof(*a));
+    free_area(a);
   }
   spt->heap = spt->stack = NULL;
+}
+
+int vm_area_cut(struct supplemental_page_table *spt, struct vm_area *a, uint64 start,
+                uint64 end) {
+  start = MAX(start, a->start);
+  end = MIN(end, a->end);
+  if (start >= end)
+    return 0;
+  struct vm_area *tail = NULL;
+  if (start > a->start && end < a->end) {  // a hole in the middle: the area splits in two
+    if (!(tail = kmalloc(sizeof(*tail))))
+      return -1;
+    VM_ADD(spt_bytes, sizeof(*tail));
+  }
+  vm_remove_pages(spt, start, end);
+  uint64 n = (end - start) / PGSIZE;
+  if (area_commits(a))
+    uncommit_pages(n);
+  VM_SUB(pages_registered, n);
+  if (a->flags & AREA_MMAP)
+    VM_SUB(pages_mapped, n);
+  if (tail) {
+    *tail = *a;
+    tail->start = end;
+    a->end = start;
+    if (a->file)
+      __atomic_fetch_add(&a->file->ref, 1, __ATOMIC_RELAXED);
+    tail->next = a->next;
+    a->next = tail;
+    // The struct pages past the hole belong to the new area now.
+    for (uint64 va = tail->start; va < tail->end; va += PGSIZE) {
+      struct page *page = spt_lookup_existing(spt, va);
+      if (page)
+        page->area = tail;
+    }
+  } else if (start == a->start && end == a->end) {
+    spt_unlink_area(spt, a);
+    a->end = a->start;  // its pages were counted above
+    free_area(a);
+  } else if (start == a->start) {
+    a->start = end;
+  } else {
+    a->end = start;
+  }
+  return 0;
 }
 
 // Extends the stack's area down to the page of va (vm_stack_growth said it may).
@@ -104,30 +164,17 @@ int vm_grow_stack(struct supplemental_page_table *spt, uint64 va) {
   return 0;
 }
 
-struct range {
-  uint64 start, end;
-  struct supplemental_page_table *spt;
-};
-
-static void remove_if_in_range(struct page *page, void *arg) {
-  struct range *r = arg;
-  if (page->va >= r->start && page->va < r->end)
-    spt_remove_page(r->spt, page);
+int vm_range_is_reserved(struct supplemental_page_table *spt, uint64 start, uint64 end) {
+  struct vm_area *heap = spt->heap;
+  if (heap && start < heap->end && end > heap->start)
+    return 1;
+  return spt->stack && end > vm_stack_low() - USER_STACK_GUARD && start < USER_STACK_TOP;
 }
 
-// Removes every struct page in [start, end): by address when the range is small, else by a
-// sweep of the hash (a 1 GiB shrink must not walk 262,144 addresses).
-static void remove_pages(struct supplemental_page_table *spt, uint64 start, uint64 end) {
-  if ((end - start) / PGSIZE <= spt->npages) {
-    for (uint64 va = start; va < end; va += PGSIZE) {
-      struct page *page = spt_lookup_existing(spt, va);
-      if (page)
-        spt_remove_page(spt, page);
-    }
-  } else {
-    struct range r = {start, end, spt};
-    spt_for_each(spt, remove_if_in_range, &r);
-  }
+// The first address the heap may not grow to: the next area above it, or the stack's gap.
+static uint64 heap_limit(struct supplemental_page_table *spt) {
+  struct vm_area *next = spt->heap->next;
+  return next && next->start < vm_heap_max() ? next->start : vm_heap_max();
 }
 
 // Moves the end of the heap area (sbrk). Growing only registers; shrinking frees frames.
@@ -135,11 +182,11 @@ int vm_set_heap_end(struct supplemental_page_table *spt, uint64 old_end, uint64 
   struct vm_area *heap = spt->heap;
   uint64 old_pg = PGROUNDUP(old_end), new_pg = PGROUNDUP(new_end);
   if (new_pg > old_pg) {
-    if (new_pg > vm_heap_max() || commit_pages((new_pg - old_pg) / PGSIZE) < 0)
+    if (new_pg > heap_limit(spt) || commit_pages((new_pg - old_pg) / PGSIZE) < 0)
       return -1;
     VM_ADD(pages_registered, (new_pg - old_pg) / PGSIZE);
   } else if (new_pg < old_pg) {
-    remove_pages(spt, new_pg, old_pg);
+    vm_remove_pages(spt, new_pg, old_pg);
     uncommit_pages((old_pg - new_pg) / PGSIZE);
     VM_SUB(pages_registered, (old_pg - new_pg) / PGSIZE);
   }

@@ -1,31 +1,56 @@
-// File-backed pages: program text and data, read from the executable on first touch
-// (lazy_load_segment). The executable stays open while any page can still need it, and
-// writes to it are refused meanwhile (vm_segment_put ends that). The mapping is private: a
-// clean page is dropped on eviction and read again, a written one (.data) goes to swap.
+// File-backed pages, of two kinds:
+//  - a program's segments (exec): read privately from the executable on first touch
+//    (lazy_load_segment). The executable stays open while any page can still need it, and
+//    writes to it are refused meanwhile. A clean page is dropped on eviction and read again;
+//    a written one (.data) goes to swap.
+//  - a mapped file's pages (mmap): their contents are the page cache's (pcache.c), whose
+//    frame they share (vm.c's claim_cached_page). A private mapping's page that was written
+//    has a copy of its own instead, which goes to swap like an anonymous page.
 #include "vm/vm.h"
 #include "fs/fs.h"
 #include "lib/string.h"
 #include "mm/mm.h"
 
 static int file_swap_in(struct page *page, void *kva);
+static int file_map_swap_in(struct page *page, void *kva);
+static int file_map_swap_out(struct page *page);
 
 const struct page_operations file_ops = {
     .swap_in = file_swap_in,
     .swap_out = swap_out_dirty_page,
-    .destroy = swap_release_page,  // the segment belongs to the page's area
+    .destroy = swap_release_page,  // the file belongs to the page's area
     .type = VM_FILE,
 };
 
-// Type initializer: the page becomes FILE. Its contents come from lazy_load_segment.
+const struct page_operations file_map_ops = {
+    .swap_in = file_map_swap_in,
+    .swap_out = file_map_swap_out,
+    .destroy = swap_release_page,
+    .type = VM_FILE,
+};
+
+// Type initializer: the page becomes FILE. A segment's contents come from lazy_load_segment,
+// a mapped file's with the page cache's frame.
 int file_backed_initializer(struct page *page, enum vm_type type, void *kva) {
   (void)type;
   (void)kva;
-  page->ops = &file_ops;
+  page->ops = page->area->file->mapped ? &file_map_ops : &file_ops;
   return 0;
 }
 
+uint64 file_page_offset(const struct page *page) {
+  const struct vm_file *file = page->area->file;
+  return file->off + (page->va - file->vaddr);
+}
+
+int file_page_is_cached(const struct page *page) {
+  return page->area->file && page->area->file->mapped && page->swap_slot < 0;
+}
+
+// ---- Program segments ----
+
 // Reads the page's share of the segment's file bytes into its frame and zeroes the rest.
-static int read_segment_page(struct page *page, struct vm_segment *seg, void *kva) {
+static int read_segment_page(struct page *page, struct vm_file *seg, void *kva) {
   uint64 lo = MAX(page->va, seg->vaddr), hi = MIN(page->va + PGSIZE, seg->vaddr + seg->filesz);
   char *dst = kva;
   if (lo >= hi) {
@@ -42,7 +67,7 @@ static int read_segment_page(struct page *page, struct vm_segment *seg, void *kv
   return n == (int)(hi - lo) ? 0 : -1;
 }
 
-// Content initializer of a program page (aux: its struct vm_segment).
+// Content initializer of a program page (aux: its segment's struct vm_file).
 int lazy_load_segment(struct page *page, void *aux) {
   return read_segment_page(page, aux, page->frame->kva);
 }
@@ -51,18 +76,51 @@ int lazy_load_segment(struct page *page, void *aux) {
 // writes to it are denied); a written one comes back from its swap slot.
 static int file_swap_in(struct page *page, void *kva) {
   if (page->swap_slot < 0)
-    return read_segment_page(page, page->area->seg, kva);
+    return read_segment_page(page, page->area->file, kva);
   return swap_in_page(page, kva);
 }
 
-// Drops one reference to a segment; the last one lets writers at the executable again and
-// closes it. Call inside a file-system operation (iput may free the inode).
-void vm_segment_put(struct vm_segment *seg) {
-  if (__atomic_sub_fetch(&seg->ref, 1, __ATOMIC_ACQ_REL) > 0)
+// ---- Mapped files ----
+
+// A page with a private copy in swap comes back from there. Otherwise the frame is the page
+// cache's, which came filled (vm.c): nothing to read.
+static int file_map_swap_in(struct page *page, void *kva) {
+  return page->swap_slot >= 0 ? swap_in_page(page, kva) : 0;
+}
+
+// The evictor's half: the page cache's frame goes back to the file if it is dirty (or
+// nowhere, if a truncation cut it off); a private copy goes to swap.
+static int file_map_swap_out(struct page *page) {
+  struct frame *f = page->frame;
+  if (f->flags & FRAME_DISCARD)
+    return 0;
+  if (f->flags & FRAME_CACHED)
+    return frame_is_dirty(f) ? pcache_write_back(&f, 1) : 0;
+  return swap_out_dirty_page(page);
+}
+
+// ---- The file behind an area ----
+
+// Drops one area's reference. The last one undoes what the registration did to the inode (a
+// program's segment: writes are allowed again; a mapping: it no longer counts as a writer,
+// and the file's last mapping takes its pages out of the page cache) and closes it. Starts a
+// file-system operation (iput may free the inode): not inside one.
+void vm_file_put(struct vm_file *file) {
+  if (__atomic_sub_fetch(&file->ref, 1, __ATOMIC_ACQ_REL) > 0)
     return;
-  ilock(seg->ip);
-  seg->ip->deny_write--;
-  iunlock(seg->ip);
-  iput(seg->ip);
-  kfree(seg);
+  struct inode *ip = file->ip;
+  if (file->mapped && __atomic_sub_fetch(&ip->nmapped, 1, __ATOMIC_ACQ_REL) == 0)
+    pcache_unmapped(ip);
+  if (!file->mapped || file->writer) {
+    ilock(ip);
+    if (file->mapped)
+      ip->writers--;
+    else
+      ip->deny_write--;
+    iunlock(ip);
+  }
+  begin_op();
+  iput(ip);
+  end_op();
+  kfree(file);
 }

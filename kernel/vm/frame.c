@@ -1,11 +1,14 @@
-// The frame table: one struct frame per frame that backs a user page. User frames come from
-// the page allocator, up to a limit fixed at boot (the frames= boot argument, else all free
-// memory but a reserve for the kernel's own tables, stacks and buffers). When the limit is
-// reached, a frame is taken from some page (eviction): victim.c's scan picks it by the evict=
-// policy (clock by default, or FIFO), and the page's swap_out saves its contents.
+// The frame table: one struct frame per frame that backs user pages or caches a file page.
+// User frames come from the page allocator, up to a limit fixed at boot (the frames= boot
+// argument, else all free memory but a reserve for the kernel's own tables, stacks and
+// buffers). Each frame keeps its reverse map: every page that maps it (several when a mapped
+// file's page is shared), so that eviction can unmap them all. When the limit is reached a
+// frame is taken from its pages (eviction): victim.c's scan picks it by the evict= policy
+// (clock by default, or FIFO), and the first mapping page's swap_out saves the contents.
 //
-// Lock: frame_lock guards the list (in clock-hand order), frames_used and the policy's
-// view of unpinned frames; see vm.h for the order against the owners' vm locks.
+// Lock: frame_lock guards the list (in clock-hand order), frames_used, every frame's rmap,
+// nmap and FRAME_EVICTING, and the page cache's index; see vm.h for the order against the
+// owners' vm locks, which an evictor holding frame_lock can only try.
 #include "vm/vm.h"
 #include "arch/cpu.h"
 #include "arch/memlayout.h"
@@ -50,6 +53,92 @@ uint64 frame_table_init(void) {
   return nframes;
 }
 
+void frame_lock_acquire(void) { acquire(&frame_lock); }
+void frame_lock_release(void) { release(&frame_lock); }
+
+// Sleeps until an evictor is done with f. frame_lock is held (and held again on return).
+void frame_wait(struct frame *f) {
+  while (f->flags & FRAME_EVICTING)
+    sleep(f, &frame_lock);
+}
+
+// ---- The reverse map ----
+
+// The PTE that maps page to frame now: writable only where a write cannot reach anyone else
+// (a shared mapping's frame, or a private frame that this page alone maps); a write to any
+// other writable page faults, and the fault path copies it (copy-on-write). A mapping starts
+// accessed (it is made for an access) and clean (the dirty bit records a user write).
+pte_t vm_pte(const struct page *page, const struct frame *frame) {
+  int own = page->area->flags & AREA_SHARED ? frame->flags & FRAME_CACHED
+                                            : !(frame->flags & FRAME_CACHED) && frame->nmap == 1;
+  int w = (page->flags & PAGE_WRITABLE) && own;
+  return PA2PTE(kva2pa(frame->kva)) | PTE_V | PTE_U | PTE_R | PTE_A | (w ? PTE_W : 0) |
+         (page->flags & PAGE_EXEC ? PTE_X : 0);
+}
+
+static pte_t *pte_of(const struct page *page) { return walk(page->area->pagetable, page->va, 0); }
+
+int frame_map(struct page *page, struct frame *frame, enum vm_access access) {
+  pte_t *pte = walk(page->area->pagetable, page->va, 1);
+  if (!pte)
+    return -1;
+  if (*pte & PTE_V)
+    panic("frame_map: va %p is mapped already", (void *)page->va);
+  acquire(page->area->lock);
+  acquire(&frame_lock);
+  page->rmap_next = frame->rmap;
+  frame->rmap = page;
+  if (++frame->nmap == 2)
+    VM_COUNT(frames_shared);
+  page->frame = frame;
+  pte_t entry = vm_pte(page, frame);
+  // A write maps the page dirty at once: the store that faulted is about to dirty it, and a
+  // clean page could be dropped before the store ever runs.
+  if (access == ACCESS_WRITE && (entry & PTE_W))
+    entry |= PTE_D;
+  __atomic_store_n(pte, entry, __ATOMIC_RELEASE);
+  release(&frame_lock);
+  release(page->area->lock);
+  return 0;
+}
+
+int frame_unmap(struct page *page) {
+  struct frame *f = page->frame;
+  pte_t *pte = pte_of(page);
+  pte_t old = __atomic_exchange_n(pte, 0, __ATOMIC_ACQ_REL);
+  // Only this process's hart can cache the entry: the process runs nowhere else, and every
+  // switch to it flushes the TLB (run() in proc.c).
+  sfence_vma_page(page->va);
+  acquire(&frame_lock);
+  struct page **pp = &f->rmap;
+  while (*pp != page) {
+    if (!*pp)
+      panic("frame_unmap: va %p is not in its frame's reverse map", (void *)page->va);
+    pp = &(*pp)->rmap_next;
+  }
+  *pp = page->rmap_next;
+  if (f->nmap-- == 2)
+    VM_SUB(frames_shared, 1);
+  release(&frame_lock);
+  page->rmap_next = NULL;
+  page->frame = NULL;
+  return (old & PTE_D) != 0;
+}
+
+// Is the frame's contents newer than their source? The kernel's writes through kva set
+// FRAME_DIRTY; a user's set the dirty bit of the PTE it wrote through. The caller keeps the
+// rmap from changing (frame_lock, or a pin and PAGE_EVICTING on the mapping pages).
+int frame_is_dirty(struct frame *f) {
+  if (__atomic_load_n(&f->flags, __ATOMIC_ACQUIRE) & FRAME_DIRTY)
+    return 1;
+  for (struct page *m = f->rmap; m; m = m->rmap_next)
+    if (*pte_of(m) & PTE_D)
+      return 1;
+  return 0;
+}
+
+// ---- Allocation ----
+
 // A new frame from the page allocator, pinned and on the list; NULL at the limit. The racy
 // look at the count spares a full pool an allocation that would only be given back.
 static struct frame *new_frame(void) {
@@ -78,47 +167,117 @@ static struct frame *new_frame(void) {
   return f;
 }
 
-// The policy's look at one frame, with frame_lock held (victim.c calls it). To take a frame
-// it needs the owner's vm lock, which ranks before frame_lock: so only try_acquire. Under it
-// the frame is unmapped (the PTE's last word on accessed and dirty is the one swapped out),
-// pinned, and its page marked PAGE_EVICTING; a page that must be written but finds no swap
-// slot gets its PTE back and is passed over.
+// Unlinks a frame that nobody uses any more from the list; frame_lock is held. The caller
+// gives its page back to the allocator once the lock is released.
+static void unlink_frame(struct frame *f) {
+  f->prev->next = f->next;
+  f->next->prev = f->prev;
+  frames_used--;
+}
+
+// ---- Eviction ----
+
+// Tries to take the vm lock of every page that maps f (locks shared by several of them
+// once). 1 with all held, or 0 with none held.
+static int lock_mappers(struct frame *f) {
+  for (struct page *m = f->rmap; m; m = m->rmap_next) {
+    if (holding(m->area->lock))
+      continue;  // another page of the same process: taken already in this loop
+    if (!try_acquire(m->area->lock)) {
+      for (struct page *u = f->rmap; u != m; u = u->rmap_next)
+        if (holding(u->area->lock))
+          release(u->area->lock);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static void unlock_mappers(struct frame *f) {
+  for (struct page *m = f->rmap; m; m = m->rmap_next)
+    if (holding(m->area->lock))
+      release(m->area->lock);
+}
+
+// Clock's second chance: was any mapping (or, for a cached page, a lookup) used since the
+// hand last passed? Clears what it tests.
+static int test_and_clear_accessed(struct frame *f) {
+  int used = (f->flags & FRAME_REFERENCED) != 0;
+  f->flags &= ~FRAME_REFERENCED;
+  for (struct page *m = f->rmap; m; m = m->rmap_next) {
+    pte_t *pte = pte_of(m);
+    if (*pte & PTE_A) {
+      __atomic_fetch_and(pte, ~(pte_t)PTE_A, __ATOMIC_RELAXED);
+      used = 1;
+    }
+  }
+  return used;
+}
+
+// Does saving f's contents need something the caller may not have? A private dirty frame
+// needs a swap slot (reserved here); a cached one a file-system operation of its own, which
+// cannot start inside one.
+static int can_save(struct frame *f, int dirty) {
+  if (!dirty || (f->flags & FRAME_DISCARD))
+    return 1;
+  if (f->flags & FRAME_CACHED) {
+    struct proc *p = myproc();
+    return p && p->fs_ops == 0;
+  }
+  return swap_reserve() == 0;
+}
+
+// The policy's look at one frame, with frame_lock held (victim.c calls it). Taking a frame
+// needs the vm lock of every page that maps it, which rank before frame_lock: so only
+// try_acquire. Under them the frame is unmapped everywhere (each PTE's last word on dirty is
+// kept in FRAME_DIRTY), pinned, and its pages marked PAGE_EVICTING. A frame that cannot be
+// saved now keeps its mappings and is passed over.
 static enum victim_look look(struct frame *f, int use_accessed, void *arg) {
   (void)arg;
   if (__atomic_load_n(&f->pin, __ATOMIC_ACQUIRE))
     return LOOK_BUSY;
-  // An unpinned frame on the list has a fixed page (vm.h), so its owner's lock can be read.
-  struct page *page = f->page;
-  struct spinlock *lock = page->area->lock;
-  if (!try_acquire(lock))
+  if (!f->rmap && !(f->flags & FRAME_CACHED))
+    panic("frame table: frame %p is on the list, unpinned, but nothing maps or caches it",
+          f->kva);
+  if (!lock_mappers(f))
     return LOOK_BUSY;
-  if (page->frame != f)
-    panic("frame table: frame %p is on the list but its page (va %p) says otherwise", f->kva,
-          (void *)page->va);
-  if (__atomic_load_n(&f->pin, __ATOMIC_ACQUIRE)) {  // pinned by the owner meanwhile
-    release(lock);
+  if (__atomic_load_n(&f->pin, __ATOMIC_ACQUIRE)) {  // pinned by an owner meanwhile
+    unlock_mappers(f);
     return LOOK_BUSY;
   }
-  if (use_accessed && (*f->pte & PTE_A)) {
-    __atomic_fetch_and(f->pte, ~(pte_t)PTE_A, __ATOMIC_RELAXED);
-    release(lock);
+  if (use_accessed && test_and_clear_accessed(f)) {
+    unlock_mappers(f);
     return LOOK_RECENT;
   }
-  pte_t old = __atomic_exchange_n(f->pte, 0, __ATOMIC_ACQ_REL);
-  int dirty = (old & PTE_D) || (page->flags & PAGE_DIRTY);
-  if (dirty && swap_reserve() < 0) {
-    // Back as it was: an owner that faulted on the gap waits for the lock, then finds it.
-    __atomic_store_n(f->pte, old, __ATOMIC_RELEASE);
-    release(lock);
+  if (!can_save(f, frame_is_dirty(f))) {
+    unlock_mappers(f);
+    return LOOK_BUSY;
+  }
+  int needs_slot = !(f->flags & (FRAME_CACHED | FRAME_DISCARD));
+  int reserved = needs_slot && frame_is_dirty(f);
+  for (struct page *m = f->rmap; m; m = m->rmap_next) {
+    pte_t old = __atomic_exchange_n(pte_of(m), 0, __ATOMIC_ACQ_REL);
+    if (old & PTE_D)
+      __atomic_fetch_or(&f->flags, FRAME_DIRTY, __ATOMIC_RELAXED);
+    m->flags |= PAGE_EVICTING;
+  }
+  // A store on another hart may have dirtied the frame after the look above: it needs the
+  // slot that was not reserved then. Without one, the frame is mapped again.
+  if (needs_slot && !reserved && frame_is_dirty(f) && swap_reserve() < 0) {
+    for (struct page *m = f->rmap; m; m = m->rmap_next) {
+      __atomic_store_n(pte_of(m), vm_pte(m, f), __ATOMIC_RELEASE);
+      m->flags &= ~PAGE_EVICTING;
+    }
+    unlock_mappers(f);
     return LOOK_BUSY;
   }
   __atomic_store_n(&f->pin, 1, __ATOMIC_RELAXED);
-  page->flags = (page->flags & ~PAGE_DIRTY) | PAGE_EVICTING | (dirty ? PAGE_DIRTY : 0);
-  release(lock);
+  f->flags |= FRAME_EVICTING;
+  unlock_mappers(f);
   return LOOK_TAKEN;
 }
 
-// The replacement policy: a frame whose page is unmapped and PAGE_EVICTING, pinned for the
+// The replacement policy: a frame whose pages are unmapped and PAGE_EVICTING, pinned for the
 // caller; NULL when none can be taken now (*busy: how many were passed over for now only).
 // Two sweeps of the hand: clock clears accessed bits on the first and takes on the second.
 struct frame *vm_get_victim(uint64 *busy) {
@@ -128,46 +287,84 @@ struct frame *vm_get_victim(uint64 *busy) {
   return f;
 }
 
-// Evicts the victim's page: shoots its PTE out of every hart's TLB, lets the page's type save
-// the contents (swap_out: to a swap slot, or nowhere if it can be rebuilt), then leaves the
-// page without a frame and wakes its owner. On a failed write the page is mapped again.
+// The pages of a frame whose eviction ended: each gets its mapping back (kept: the save
+// failed) or loses its frame (evicted), and its owner is woken. An evicted cached frame
+// leaves the page cache first, so no lookup finds it once FRAME_EVICTING clears.
+static void finish_eviction(struct frame *f, int kept) {
+  struct page *pages = f->rmap;
+  if (!kept) {
+    acquire(&frame_lock);
+    f->rmap = NULL;  // the list is the evictor's own now: its pages wait for it
+    if (f->nmap > 1)
+      VM_SUB(frames_shared, 1);
+    f->nmap = 0;
+    if (f->flags & FRAME_CACHED)
+      pcache_remove_locked(f);
+    release(&frame_lock);
+  }
+  for (struct page *m = pages, *next; m; m = next) {
+    next = m->rmap_next;  // read before the owner may free m
+    acquire(m->area->lock);
+    if (kept) {
+      __atomic_store_n(pte_of(m), vm_pte(m, f), __ATOMIC_RELEASE);
+    } else {
+      m->rmap_next = NULL;
+      __atomic_store_n(&m->frame, NULL, __ATOMIC_RELEASE);  // last: see vm_try_handle_fault
+    }
+    m->flags &= ~PAGE_EVICTING;
+    wakeup(m);
+    release(m->area->lock);
+  }
+  acquire(&frame_lock);
+  f->flags &= ~FRAME_EVICTING;
+  wakeup(f);
+  release(&frame_lock);
+}
+
+// Evicts the victim: shoots its PTEs out of every hart's TLB, saves the contents (the first
+// mapping page's swap_out: to a swap slot, to the file, or nowhere if they can be rebuilt),
+// then leaves its pages without a frame and wakes their owners. A cached page that no page
+// maps is written back by the page cache. On a failed write the pages are mapped again.
 int vm_evict_frame(struct frame *f) {
-  struct page *page = f->page;
-  struct spinlock *lock = page->area->lock;
-  uint64 va = page->va;
-  int dirty = page->flags & PAGE_DIRTY;
   // No hart may write through a stale TLB entry once the contents are being saved.
-  user_tlb_shootdown(lock, va);
-  int r = page->ops->swap_out(page);
-  acquire(lock);
-  if (r < 0) {  // the write failed (its slot, reserved by look(), went back with it)
-    __atomic_store_n(f->pte, vm_pte(page, f), __ATOMIC_RELEASE);
-    page->flags &= ~PAGE_EVICTING;
-    wakeup(page);
-    release(lock);
+  for (struct page *m = f->rmap; m; m = m->rmap_next)
+    user_tlb_shootdown(m->area->lock, m->va);
+  int dirty = frame_is_dirty(f), nmap = f->nmap;
+  uint64 va = f->rmap ? f->rmap->va : 0;
+  int r;
+  if (f->rmap)
+    r = f->rmap->ops->swap_out(f->rmap);
+  else
+    r = dirty && !(f->flags & FRAME_DISCARD) ? pcache_write_back(&f, 1) : 0;
+  finish_eviction(f, r < 0);
+  if (r < 0) {
     frame_unpin(f);
     return -1;
   }
-  page->flags &= ~(PAGE_EVICTING | PAGE_DIRTY);
-  __atomic_store_n(&page->frame, NULL, __ATOMIC_RELEASE);  // last: see vm_try_handle_fault
-  f->page = NULL;
-  f->pte = NULL;
-  wakeup(page);
-  release(lock);
+  // read() and write() pin a cached frame without waiting for evictions (pcache.c): let
+  // them finish with it. Nobody can pin it anew, as it is out of the page cache.
+  while (__atomic_load_n(&f->pin, __ATOMIC_ACQUIRE) > 1)
+    yield();
+  f->flags = 0;
   VM_COUNT(evictions);
   if (!dirty)
     VM_COUNT(evictions_clean);
-  VM_SUB(pages_resident, 1);
+  VM_SUB(pages_resident, nmap);
   struct proc *p = myproc();
   vm_event(EV_EVICT, p ? p->pid : 0, va, dirty);
   return 0;
 }
 
 // A frame for a page, pinned (the caller fills and maps it, then unpins): a new one while
-// the pool has room, else one taken from another page. NULL when nothing can be evicted:
-// every other frame stays pinned for WAIT_TICKS_MAX ticks, or holds a page that must be
-// written while swap is full.
+// the pool has room, else one taken from other pages. NULL when nothing can be evicted:
+// every other frame stays pinned for WAIT_TICKS_MAX ticks, or must be saved where there is
+// no room (swap full).
 struct frame *vm_get_frame(void) {
+#ifdef KDEBUG
+  struct proc *me = myproc();
+  if (me && holding(&me->vm_lock))
+    panic("vm_get_frame: pid %d holds its vm lock (an evictor would release it)", me->pid);
+#endif
   struct frame *f = new_frame();
   if (f)
     return f;
@@ -175,7 +372,7 @@ struct frame *vm_get_frame(void) {
     uint64 busy;
     PROFILE_START(cost);
     f = vm_get_victim(&busy);
-    int evicted = f && vm_evict_frame(f) == 0;  // a failed write: that page keeps its frame
+    int evicted = f && vm_evict_frame(f) == 0;  // a failed write: its pages keep the frame
     PROFILE_STOP(cost, evicted ? &vm_counters.insns_evict : NULL);
     if (evicted)
       return f;
@@ -187,27 +384,55 @@ struct frame *vm_get_frame(void) {
   return NULL;
 }
 
-// Returns a frame to the page allocator. Its page must no longer map it, and the caller
-// holds the owner's vm lock or owns the frame by a pin (so no evictor can be looking at it).
+// Returns a frame to the page allocator. No page maps it, it is not in the page cache, and
+// the caller's pin is the only one (so no evictor or lookup can be looking at it).
 void vm_free_frame(struct frame *f) {
   acquire(&frame_lock);
-  f->prev->next = f->next;
-  f->next->prev = f->prev;
-  frames_used--;
+  if (f->rmap || (f->flags & FRAME_CACHED) || f->pin != 1)
+    panic("vm_free_frame: frame %p still in use (nmap %u, flags %#x, pin %u)", f->kva, f->nmap,
+          f->flags, f->pin);
+  unlink_frame(f);
   release(&frame_lock);
   kpage_free(f->kva);
   kfree(f);
 }
 
-// Pins are atomic counters, not under frame_lock: they are taken on every copyin/copyout.
-// A pin of a mapped frame is taken under its owner's vm lock (vm_pin_user_page), and look()
-// checks for pins under that lock, so a frame is never pinned and evicted at once.
+void frame_release(struct frame *f) {
+  acquire(&frame_lock);
+  uint32 left = __atomic_sub_fetch(&f->pin, 1, __ATOMIC_ACQ_REL);
+  int orphan = left == 0 && f->nmap == 0 && !(f->flags & FRAME_CACHED);
+  if (orphan)
+    unlink_frame(f);
+  release(&frame_lock);
+  if (orphan) {
+    kpage_free(f->kva);
+    kfree(f);
+  }
+}
+
+int frame_share(struct page *src, struct page *dst) {
+  struct frame *f = src->frame;
+  if (frame_map(dst, f, ACCESS_READ) < 0)
+    return -1;
+  // The source's write access goes (its dirty bit is kept in the frame): a write by either
+  // side now faults and copies. src belongs to the running process, so only this hart may
+  // cache its entry.
+  acquire(src->area->lock);
+  pte_t *pte = pte_of(src);
+  pte_t old = __atomic_exchange_n(pte, vm_pte(src, f), __ATOMIC_ACQ_REL);
+  if (old & PTE_D)
+    __atomic_fetch_or(&f->flags, FRAME_DIRTY, __ATOMIC_RELAXED);
+  release(src->area->lock);
+  sfence_vma_page(src->va);
+  return 0;
+}
+
 void frame_pin(struct frame *f) { __atomic_fetch_add(&f->pin, 1, __ATOMIC_ACQUIRE); }
 
 void frame_unpin(struct frame *f) {
   if (__atomic_fetch_sub(&f->pin, 1, __ATOMIC_RELEASE) == 0)
-    panic("frame_unpin: frame %p (page va %p) is not pinned", f->kva,
-          f->page ? (void *)f->page->va : NULL);
+    panic("frame_unpin: frame %p (first page va %p) is not pinned", f->kva,
+          f->rmap ? (void *)f->rmap->va : NULL);
 }
 
 void frame_stats(uint64 *total, uint64 *used) {

@@ -170,6 +170,26 @@ int spt_add_area(struct supplemental_page_table *spt, struct vm_area *area) {
   return 0;
 }
 
+struct vm_area *spt_find_overlap(struct supplemental_page_table *spt, uint64 start,
+                                 uint64 end) {
+  for (struct vm_area *a = spt->areas; a && a->start < end; a = a->next)
+    if (a->end > start && a->end > a->start)
+      return a;
+  return NULL;
+}
+
+// Takes an area out of the sorted list (its pages must be gone).
+void spt_unlink_area(struct supplemental_page_table *spt, struct vm_area *area) {
+  struct vm_area **pp = &spt->areas;
+  while (*pp != area)
+    pp = &(*pp)->next;
+  *pp = area->next;
+  if (spt->heap == area)
+    spt->heap = NULL;
+  if (spt->stack == area)
+    spt->stack = NULL;
+}
+
 void spt_for_each(struct supplemental_page_table *spt, void (*fn)(struct page *, void *),
                   void *arg) {
   for (uint32 i = 0; i < spt->nbuckets; i++) {

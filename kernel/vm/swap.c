@@ -5,7 +5,11 @@
 //
 // An evictor decides under other locks whether it can afford to write a page out, so slots
 // are promised first (swap_reserve, under frame_lock) and taken when the write happens
-// (swap_write). Lock: swap_lock guards the map and the promises; it is the innermost VM lock.
+// (swap_write). A slot may be named by several pages (the processes that share a frame
+// when it is evicted, or a swapped-out page when it forks): it has a share count and is
+// free when the last of them lets go.
+// Lock: swap_lock guards the map, the share counts and the promises; it is the innermost VM
+// lock.
 #include "vm/vm.h"
 #include "arch/spinlock.h"
 #include "dev/disk.h"
@@ -20,6 +24,23 @@ static struct spinlock swap_lock = SPINLOCK_INIT("swap");
 static struct slot_map slots;  // guarded by swap_lock
 static uint64 reserved;        // slots promised to evictions in progress; swap_lock
 static uint64 first_sector;    // of the partition; set once at boot
+// Share counts, a byte a slot (a slot is shared by at most NPROC processes), in pages of
+// SHARES_PER_PAGE: share_pages[s / SHARES_PER_PAGE][s % SHARES_PER_PAGE]. Guarded by swap_lock.
+#define SHARES_PER_PAGE PGSIZE
+#define SHARE_PAGES_MAX 64  // 256 Ki slots: 1 GiB of swap
+static uint8 *share_pages[SHARE_PAGES_MAX];
+
+static uint8 *shares_of(long slot) { return &share_pages[slot / SHARES_PER_PAGE][slot % SHARES_PER_PAGE]; }
+
+// The share-count pages for n slots; returns how many slots they cover (n, or fewer when
+// memory runs out).
+static uint64 alloc_shares(uint64 n) {
+  n = MIN(n, (uint64)SHARE_PAGES_MAX * SHARES_PER_PAGE);
+  for (uint64 i = 0; i * SHARES_PER_PAGE < n; i++)
+    if (!(share_pages[i] = kpage_zalloc()))
+      return i * SHARES_PER_PAGE;
+  return n;
+}
 
 // Sizes the slot map from the swap partition (the swapslots= boot argument may limit it).
 // Without a swap partition there are no slots, and only clean pages can be evicted. Strict
@@ -29,6 +50,7 @@ void swap_init(void) {
   int64 max_slots = bootarg_int("swapslots", 0);
   if (max_slots > 0 && (uint64)max_slots < n)
     n = max_slots;
+  n = alloc_shares(n);
   uint64 words = (n + 63) / 64;
   uint64 *bits = n ? kmalloc(words * sizeof(uint64)) : NULL;
   if (n && !bits) {
@@ -64,6 +86,7 @@ long swap_write(void *kva) {
   long slot = slot_alloc(&slots);
   if (slot < 0)
     panic("swap_write: a reserved slot is missing (%u of %u used)", slots.used, slots.nslots);
+  *shares_of(slot) = 1;
   vm_counters.swap_used = slots.used;
   release(&swap_lock);
   if (slot_io(slot, kva, 1) < 0) {
@@ -81,32 +104,47 @@ int swap_read(long slot, void *kva) {
   return 0;
 }
 
+void swap_dup(long slot, uint32 n) {
+  acquire(&swap_lock);
+  if (!slot_in_use(&slots, slot) || *shares_of(slot) + n > 255)
+    panic("swap_dup: slot %ld (in use %d, shares %u) cannot take %u more", slot,
+          slot_in_use(&slots, slot), *shares_of(slot), n);
+  *shares_of(slot) += n;
+  release(&swap_lock);
+}
+
 void swap_free(long slot) {
   acquire(&swap_lock);
-  if (slot_free(&slots, slot) < 0)
+  if (!slot_in_use(&slots, slot) || *shares_of(slot) == 0)
     panic("swap_free: slot %ld is not in use", slot);
-  vm_counters.swap_used = slots.used;
+  if (--*shares_of(slot) == 0) {
+    slot_free(&slots, slot);
+    vm_counters.swap_used = slots.used;
+  }
   release(&swap_lock);
 }
 
 int swap_out_dirty_page(struct page *page) {
-  if (!(page->flags & PAGE_DIRTY))
+  struct frame *f = page->frame;
+  if (!frame_is_dirty(f))
     return 0;
-  long slot = swap_write(page->frame->kva);
+  long slot = swap_write(f->kva);
   if (slot < 0)
     return -1;
-  page->swap_slot = slot;
+  for (struct page *m = f->rmap; m; m = m->rmap_next)
+    m->swap_slot = slot;
+  if (f->nmap > 1)
+    swap_dup(slot, f->nmap - 1);
   return 0;
 }
 
-// The frame is now the only copy of the contents, so the page is dirty. No lock is needed
-// for its flags: the frame is still pinned by the claim.
+// Unless others share the slot, the frame is now the only copy of the contents: it is dirty.
 int swap_in_page(struct page *page, void *kva) {
   if (swap_read(page->swap_slot, kva) < 0)
     return -1;
   swap_free(page->swap_slot);
   page->swap_slot = -1;
-  page->flags |= PAGE_DIRTY;
+  __atomic_fetch_or(&page->frame->flags, FRAME_DIRTY, __ATOMIC_RELAXED);
   return 0;
 }
 

@@ -7,6 +7,7 @@
 // Pins are taken under the owner's vm lock (vm.h: Locking); the pin count itself is atomic.
 #include "vm/uaccess.h"
 #include "arch/memlayout.h"
+#include "arch/pagetable.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "proc/proc.h"
@@ -19,11 +20,15 @@ struct frame *vm_pin_resident(struct supplemental_page_table *spt, struct page *
   acquire(spt->lock);
   vm_wait_for_eviction(spt, page);
   struct frame *f = page->frame;
+  // A write must go where a user store would: not into a frame the page shares read-only
+  // (the fault path copies it first, as for the user).
+  if (f && access == ACCESS_WRITE && !(*walk(spt->pagetable, page->va, 0) & PTE_W))
+    f = NULL;
   if (f) {
     frame_pin(f);
     // The kernel writes through the frame's kernel address, which sets no PTE dirty bit.
     if (access == ACCESS_WRITE)
-      page->flags |= PAGE_DIRTY;
+      __atomic_fetch_or(&f->flags, FRAME_DIRTY, __ATOMIC_RELAXED);
   }
   release(spt->lock);
   return f;
@@ -35,7 +40,9 @@ struct frame *vm_pin_user_page(struct supplemental_page_table *spt, uint64 va,
                                enum vm_access access, enum vm_fault *why) {
   struct page *page = va < USER_TOP ? spt_lookup_existing(spt, va) : NULL;
   struct frame *f =
-      page && vm_allows(page->flags, access) ? vm_pin_resident(spt, page, access) : NULL;
+      page && !(page->flags & PAGE_NOACCESS) && vm_allows(page->flags, access)
+          ? vm_pin_resident(spt, page, access)
+          : NULL;
   while (!f) {
     struct proc *p = myproc();
     enum vm_fault r = vm_try_handle_fault(spt, va, access, p ? p->trapframe.sp : 0);
@@ -81,7 +88,8 @@ int vm_check_user_range(struct supplemental_page_table *spt, uint64 va, uint64 l
     struct page *page = spt_lookup_existing(spt, pva);
     struct vm_area *area = page ? NULL : spt_find_area(spt, pva);
     if (page || area) {
-      if (!vm_allows(page ? page->flags : area->flags, access))
+      uint32 flags = page ? page->flags : area->flags;
+      if ((flags & PAGE_NOACCESS) || !vm_allows(flags, access))
         return 0;
     } else if (vm_stack_growth(spt, MAX(pva, va), user_sp) != VM_RESOLVED) {
       return 0;

@@ -14,7 +14,7 @@ int uninit_initialize(struct page *page, void *kva) {
   struct vm_area *area = page->area;
   if (initializer_of[area->type](page, area->type, kva) < 0)
     return -1;
-  return area->init ? area->init(page, area->seg) : 0;
+  return area->init ? area->init(page, area->file) : 0;
 }
 
 // Never called: an UNINIT page has no frame to write out.

@@ -2,11 +2,14 @@
 // it). A fault from user mode arrives from the trap code as vm_try_handle_fault(va, access):
 //
 //   vm_try_handle_fault   user address? registered page (or stack growth)? access allowed?
-//     -> vm_do_claim_page   the seed's order, for a page without a frame:
-//          vm_get_frame        a pinned frame, evicting some other page if memory is full
-//          vm_map_frame        the Sv39 PTE (and the frame's reverse map)
-//          page->ops->swap_in  fill the frame: uninit_initialize on first touch (zero-fill
-//                              or file read), else back from swap or the file
+//     no frame: vm_do_claim_page
+//       a mapped file's page: share the page cache's frame (claim_cached_page)
+//       else the seed's order:
+//         vm_get_frame        a pinned frame, evicting some other page if memory is full
+//         frame_map           the Sv39 PTE and the frame's reverse map
+//         page->ops->swap_in  fill the frame: uninit_initialize on first touch (zero-fill
+//                             or file read), else back from swap or the file
+//     a write to a page mapped read-only: copy-on-write (vm_copy_on_write)
 //
 // The kernel's own accesses to user memory (uaccess.c) claim through the same function.
 #include "vm/vm.h"
@@ -14,6 +17,7 @@
 #include "arch/memlayout.h"
 #include "arch/pagetable.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 #include "mm/mm.h"
 #include "proc/proc.h"
 #include "vm/profile.h"
@@ -26,7 +30,7 @@ struct page *vm_page_from_area(struct vm_area *area, uint64 va) {
   if (!page)
     return NULL;
   *page = (struct page){.va = va, .ops = &uninit_ops, .area = area, .swap_slot = -1,
-                        .flags = area->flags};
+                        .flags = area->flags & (PAGE_WRITABLE | PAGE_EXEC | PAGE_NOACCESS)};
   VM_ADD(spt_bytes, sizeof(*page));
   return page;
 }
@@ -37,28 +41,30 @@ void vm_wait_for_eviction(struct supplemental_page_table *spt, struct page *page
     sleep(page, spt->lock);
 }
 
-// Unmaps a page of the running process (or of one being built or torn down), with
-// spt->lock held or the frame pinned. Only this hart can hold the entry in its TLB: the
-// process runs nowhere else, and every switch to it flushes the TLB (run() in proc.c).
-static void unmap_page(struct frame *frame, uint64 va) {
-  __atomic_store_n(frame->pte, 0, __ATOMIC_RELEASE);
-  sfence_vma_page(va);
+// Takes the page's frame away from it, pinned for the caller (who then lets go of it with
+// frame_release); NULL if it has none. Waits for an eviction of the page to finish first.
+static struct frame *take_frame(struct supplemental_page_table *spt, struct page *page,
+                                int *dirty) {
+  acquire(spt->lock);
+  vm_wait_for_eviction(spt, page);
+  struct frame *f = page->frame;
+  if (f) {
+    frame_pin(f);
+    *dirty = frame_unmap(page);
+    VM_SUB(pages_resident, 1);
+  }
+  release(spt->lock);
+  return f;
 }
 
-// Frees a page that spt_remove_page has unlinked: its mapping, its frame, its type's state
-// (its swap slot). Waits for an eviction of the page to finish first.
+// Frees a page that spt_remove_page has unlinked: its mapping, its frame (unless another
+// page maps or the page cache holds it), its type's state (its swap slot). A dirty page of a
+// shared mapping was written back by the caller (vm_remove_pages).
 void vm_dealloc_page(struct supplemental_page_table *spt, struct page *page) {
-  if (spt->lock) {  // NULL only for a table that never had a frame (tests/unit)
-    acquire(spt->lock);
-    vm_wait_for_eviction(spt, page);
-    if (page->frame) {
-      unmap_page(page->frame, page->va);
-      vm_free_frame(page->frame);  // under the lock: no evictor may see it half gone
-      page->frame = NULL;
-      VM_SUB(pages_resident, 1);
-    }
-    release(spt->lock);
-  }
+  int dirty;
+  struct frame *f = spt->lock ? take_frame(spt, page, &dirty) : NULL;  // NULL: tests/unit
+  if (f)
+    frame_release(f);
   page->ops->destroy(page);
   kfree(page);
   VM_SUB(spt_bytes, sizeof(*page));
@@ -66,63 +72,83 @@ void vm_dealloc_page(struct supplemental_page_table *spt, struct page *page) {
 
 // ---- Claims ----
 
-// A mapping starts accessed (it is made for an access), and clean: the dirty bit is the
-// page's record of a user write (see PAGE_DIRTY for the kernel's writes).
-static uint64 pte_perm(const struct page *page) {
-  return PTE_U | PTE_R | PTE_A | (page->flags & PAGE_WRITABLE ? PTE_W : 0) |
-         (page->flags & PAGE_EXEC ? PTE_X : 0);
-}
-
-pte_t vm_pte(const struct page *page, const struct frame *frame) {
-  return PA2PTE(kva2pa(frame->kva)) | pte_perm(page) | PTE_V;
-}
-
-// Maps the pinned frame at the page's va in spt and records the mapping on both sides (the
-// frame's reverse map names the page and its PTE). -1 if a page-table page cannot be had.
-// Only the owner's thread calls it, and no evictor looks at a pinned frame: no lock is
-// needed, and the unpin (release order) publishes the mapping.
-int vm_map_frame(struct supplemental_page_table *spt, struct page *page, struct frame *frame) {
-  pte_t *pte = walk(spt->pagetable, page->va, 1);
-  if (!pte)
-    return -1;
-  if (*pte & PTE_V)
-    panic("vm_map_frame: va %p is mapped already", (void *)page->va);
-  *pte = vm_pte(page, frame);
-  frame->page = page;
-  frame->pte = pte;
-  page->frame = frame;
-  return 0;
-}
-
-// Gives the page a frame, maps it and fills it: the design's order. The frame stays pinned
-// until it is filled, so no evictor takes it half done. May sleep (eviction, disk reads).
-// For a write the PTE starts dirty: the store that faulted is about to dirty it, and a clean
-// page could be dropped before the store ever runs.
-enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page *page,
-                               enum vm_access access) {
-  int from_swap = page->swap_slot >= 0;
-  PROFILE_START(cost);
-  struct frame *frame = vm_get_frame();
-  if (!frame)
-    return VM_NO_MEMORY;
-  if (vm_map_frame(spt, page, frame) < 0) {
-    vm_free_frame(frame);
-    return VM_NO_MEMORY;
-  }
-  if (access == ACCESS_WRITE)
-    *frame->pte |= PTE_D;
-  if (page->ops->swap_in(page, frame->kva) < 0) {
-    unmap_page(frame, page->va);  // before the frame goes back: nobody may see it
-    page->frame = NULL;
-    vm_free_frame(frame);
-    return VM_IO_ERROR;
-  }
+// The pinned frame is the page's, mapped and filled; the claim is done.
+static void claimed(struct page *page, struct frame *frame, int from_swap) {
   if (page->flags & PAGE_EXEC)
     asm volatile("fence.i" ::: "memory");  // the hart fetches what was just written
   frame_unpin(frame);
   VM_COUNT(pages_resident);
   struct proc *p = myproc();
   vm_event(from_swap ? EV_SWAP_IN : EV_CLAIM, p ? p->pid : 0, page->va, page_get_type(page));
+}
+
+// A failed fill: the page loses the frame again before it goes back, so nobody sees it.
+static void unclaim(struct supplemental_page_table *spt, struct page *page) {
+  struct frame *frame = page->frame;
+  acquire(spt->lock);
+  frame_unmap(page);
+  release(spt->lock);
+  frame_release(frame);
+}
+
+// A mapped file's page with no private copy: its frame is the page cache's, shared by every
+// mapping of that file page (MAP_SHARED) and read-only under a private mapping until it is
+// written; a write to a private page copies at once. The cache hands the frame over filled,
+// so swap_in only turns an UNINIT page into a FILE one.
+static enum vm_fault claim_cached_page(struct supplemental_page_table *spt, struct page *page,
+                                       enum vm_access access) {
+  enum vm_fault why;
+  struct frame *cached = pcache_get(page->area->file->ip, file_page_offset(page) / PGSIZE,
+                                    &why);
+  if (!cached)
+    return why;
+  struct frame *frame = cached;
+  if (access == ACCESS_WRITE && !(page->area->flags & AREA_SHARED)) {
+    frame = vm_get_frame();
+    if (frame) {
+      memcpy(frame->kva, cached->kva, PGSIZE);
+      frame->flags |= FRAME_DIRTY;  // the only copy of what the page is about to hold
+      VM_COUNT(cow_copies);
+    }
+    frame_unpin(cached);
+    if (!frame)
+      return VM_NO_MEMORY;
+  }
+  if (frame_map(page, frame, access) < 0) {
+    if (frame == cached)
+      frame_unpin(cached);  // it stays in the page cache
+    else
+      vm_free_frame(frame);
+    return VM_NO_MEMORY;
+  }
+  if (page->ops->swap_in(page, frame->kva) < 0) {
+    unclaim(spt, page);
+    return VM_IO_ERROR;
+  }
+  claimed(page, frame, 0);
+  return VM_RESOLVED;
+}
+
+// Gives the page a frame, maps it and fills it: the design's order. The frame stays pinned
+// until it is filled, so no evictor takes it half done. May sleep (eviction, disk reads).
+enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page *page,
+                               enum vm_access access) {
+  if (file_page_is_cached(page))
+    return claim_cached_page(spt, page, access);
+  int from_swap = page->swap_slot >= 0;
+  PROFILE_START(cost);
+  struct frame *frame = vm_get_frame();
+  if (!frame)
+    return VM_NO_MEMORY;
+  if (frame_map(page, frame, access) < 0) {
+    vm_free_frame(frame);
+    return VM_NO_MEMORY;
+  }
+  if (page->ops->swap_in(page, frame->kva) < 0) {
+    unclaim(spt, page);
+    return VM_IO_ERROR;
+  }
+  claimed(page, frame, from_swap);
   PROFILE_STOP(cost, from_swap ? &vm_counters.insns_swap_in : NULL);
   return VM_RESOLVED;
 }
@@ -151,6 +177,54 @@ enum vm_fault vm_stack_growth(struct supplemental_page_table *spt, uint64 addr,
   return VM_RESOLVED;
 }
 
+// A write to a writable page whose frame is mapped read-only because others share it (a
+// frame fork shared, or the page cache's under a private mapping): the writer gets its own
+// copy. The last sharer of a private frame needs no copy: its mapping just becomes writable.
+// frame is pinned by the caller; this lets go of it.
+static enum vm_fault vm_copy_on_write(struct supplemental_page_table *spt, struct page *page,
+                                      struct frame *frame) {
+  if (page->area->flags & AREA_SHARED) {  // its frame was cut from the file (truncated)
+    frame_unpin(frame);
+    return VM_BEYOND_EOF;
+  }
+  VM_COUNT(cow_faults);
+  acquire(spt->lock);
+  frame_lock_acquire();
+  int alone = !(frame->flags & FRAME_CACHED) && frame->nmap == 1 && page->frame == frame;
+  frame_lock_release();
+  if (alone) {
+    __atomic_store_n(walk(spt->pagetable, page->va, 0), vm_pte(page, frame) | PTE_D,
+                     __ATOMIC_RELEASE);
+    release(spt->lock);
+    sfence_vma_page(page->va);
+    frame_unpin(frame);
+    VM_COUNT(cow_reused);
+    return VM_RESOLVED;
+  }
+  release(spt->lock);
+  struct frame *copy = vm_get_frame();
+  if (!copy) {
+    frame_unpin(frame);
+    return VM_NO_MEMORY;
+  }
+  memcpy(copy->kva, frame->kva, PGSIZE);
+  copy->flags |= FRAME_DIRTY;  // the only copy of what the page is about to hold
+  int dirty;
+  take_frame(spt, page, &dirty);  // still frame: pinned, so no evictor could take it
+  if (dirty)
+    __atomic_fetch_or(&frame->flags, FRAME_DIRTY, __ATOMIC_RELAXED);
+  frame_release(frame);  // take_frame's pin
+  frame_release(frame);  // the caller's: the last sharer out frees it
+  if (frame_map(page, copy, ACCESS_WRITE) < 0) {
+    vm_free_frame(copy);
+    return VM_NO_MEMORY;
+  }
+  frame_unpin(copy);
+  VM_COUNT(pages_resident);
+  VM_COUNT(cow_copies);
+  return VM_RESOLVED;
+}
+
 // The page-fault path, for a fault from user mode (user_sp: the sp the user had) and for the
 // kernel's own claims on user memory (copyin and friends, with the sp saved at the trap).
 enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 addr,
@@ -171,6 +245,8 @@ enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 ad
     if (!page)
       return VM_NO_MEMORY;
   }
+  if (page->flags & PAGE_NOACCESS)
+    return VM_NO_ACCESS;
   if (!vm_allows(page->flags, access))
     return VM_PROTECTION;
   // No frame: nobody but this thread can give it one, so the claim needs no lock (an
@@ -179,18 +255,24 @@ enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 ad
     return vm_do_claim_page(spt, page, access);
   acquire(spt->lock);
   vm_wait_for_eviction(spt, page);
-  if (page->frame) {
-    // Present and allowed: a hart that traps for accessed/dirty bits instead of setting them
-    // (or a fault that raced with an eviction which then kept the page).
-    __atomic_fetch_or(page->frame->pte, PTE_A | (access == ACCESS_WRITE ? PTE_D : 0),
-                      __ATOMIC_RELAXED);
+  struct frame *frame = page->frame;
+  if (!frame) {  // evicted while we waited
     release(spt->lock);
-    sfence_vma_page(va);
-    VM_COUNT(faults_ad);
-    return VM_RESOLVED;
+    return vm_do_claim_page(spt, page, access);
   }
+  pte_t *pte = walk(spt->pagetable, va, 0);
+  if (access == ACCESS_WRITE && !(*pte & PTE_W)) {
+    frame_pin(frame);
+    release(spt->lock);
+    return vm_copy_on_write(spt, page, frame);
+  }
+  // Present and allowed: a hart that traps for accessed/dirty bits instead of setting them
+  // (or a fault that raced with an eviction which then kept the page).
+  __atomic_fetch_or(pte, PTE_A | (access == ACCESS_WRITE ? PTE_D : 0), __ATOMIC_RELAXED);
   release(spt->lock);
-  return vm_do_claim_page(spt, page, access);
+  sfence_vma_page(va);
+  VM_COUNT(faults_ad);
+  return VM_RESOLVED;
 }
 
 const char *vm_fault_reason(enum vm_fault r, enum vm_access access) {
@@ -213,6 +295,10 @@ const char *vm_fault_reason(enum vm_fault r, enum vm_access access) {
     return "out of memory";
   case VM_IO_ERROR:
     return "I/O error reading the page";
+  case VM_BEYOND_EOF:
+    return "bus error: page past the end of the mapped file";
+  case VM_NO_ACCESS:
+    return "access to a PROT_NONE page";
   }
   return "?";
 }

@@ -35,4 +35,15 @@ struct vmstat {
   // Strict overcommit accounting (overcommit=never): anonymous pages promised, and the limit.
   unsigned long committed;       // now
   unsigned long commit_limit;
+  // Mappings (mmap) and the page cache of mapped files.
+  unsigned long pages_mapped;    // now: pages registered by mmap
+  unsigned long pcache_pages;    // now: file pages in the page cache (their frames count as used)
+  unsigned long pcache_hits;     // faults on a mapped file's page that found it cached
+  unsigned long writebacks;      // pages written back to their file (msync, munmap, exit, eviction)
+  unsigned long msyncs;          // msync calls
+  // Sharing: copy-on-write after fork, and frames mapped by several pages.
+  unsigned long frames_shared;   // now: frames that more than one page maps
+  unsigned long cow_faults;      // writes to a page that shared its frame read-only
+  unsigned long cow_copies;      // of those (and first writes to private file pages), copied
+  unsigned long cow_reused;      // of those, the last sharer: made writable, no copy
 };

@@ -1,5 +1,6 @@
 """gdb commands for sloth's memory system (kernel/vm/vm.h): a process's supplemental page
-table, the frame table, a breakpoint on the next fault at one page, the VM event ring.
+table, the frame table with every frame's mappings, the swap slots with their sharers, a
+breakpoint on the next fault at one page, the VM event ring.
 They only read kernel memory, so they are safe at any stop, but a structure that the stopped
 hart was changing may show half changed."""
 import gdb
@@ -8,14 +9,35 @@ from sloth_util import (DIRECT_MAP, PGSIZE, current_proc, deref, proc_label, pro
                         read_pointers, symbol_at, u64)
 
 BUCKET_CHUNK = 512  # struct page * per chunk of spt.buckets (kernel/vm/spt.c, CHUNK)
-PAGE_WRITABLE, PAGE_EXEC, PAGE_DIRTY, PAGE_EVICTING = 0x1, 0x2, 0x4, 0x8
+PAGE_WRITABLE, PAGE_EXEC, PAGE_EVICTING, PAGE_NOACCESS = 0x1, 0x2, 0x4, 0x8
+AREA_SHARED, AREA_MMAP = 0x10, 0x20
+FRAME_FLAGS = ((0x1, "dirty"), (0x2, "EVICTING"), (0x4, "cached"), (0x8, "referenced"),
+               (0x10, "discarded"))
 MAX_CHAIN = 1 << 20  # longer than any real list: the walk is going round a broken one
 SCAUSE_NAMES = {12: "instruction page fault", 13: "load page fault", 15: "store page fault"}
 
 
 def perms(flags):
-    """rwx of a page or area: user pages are always readable (vm.c, pte_perm)."""
+    """rwx of a page or area: user pages are readable unless PROT_NONE (vm.c, vm_pte)."""
+    if flags & PAGE_NOACCESS:
+        return "---"
     return "r" + ("w" if flags & PAGE_WRITABLE else "-") + ("x" if flags & PAGE_EXEC else "-")
+
+
+def frame_flag_words(flags):
+    return [word for bit, word in FRAME_FLAGS if flags & bit]
+
+
+def rmap_pages(frame):
+    """[(address, struct page value)] of the pages mapping a frame (frame->rmap)."""
+    pages, addr = [], u64(frame["rmap"])
+    while addr:
+        if len(pages) > MAX_CHAIN:
+            raise gdb.GdbError("frames: a reverse map does not end (a loop?)")
+        page = deref(addr, "struct page")
+        pages.append((addr, page))
+        addr = u64(page["rmap_next"])
+    return pages
 
 
 def plural(n, word):
@@ -74,10 +96,15 @@ def area_line(spt, addr, area):
         u64(area["start"]), u64(area["end"]), str(area["type"]), perms(int(area["flags"])),
         symbol_at(init) if init else "zero-fill",
         plural((u64(area["end"]) - u64(area["start"])) // PGSIZE, "page"))
-    if u64(area["seg"]):
-        seg = area["seg"].dereference()
+    if u64(area["file"]):
+        file = area["file"].dereference()
         line += "  inode %d offset %#x (%#x bytes for va %#x)" % (
-            int(seg["ip"]["inum"]), u64(seg["off"]), u64(seg["filesz"]), u64(seg["vaddr"]))
+            int(file["ip"]["inum"]), u64(file["off"]), u64(file["filesz"]), u64(file["vaddr"]))
+        if int(file["mapped"]):
+            flags = int(area["flags"])
+            line += "  mmap %s" % ("MAP_SHARED" if flags & AREA_SHARED else "MAP_PRIVATE")
+    elif int(area["flags"]) & AREA_MMAP:
+        line += "  mmap MAP_ANONYMOUS"
     if addr == u64(spt["heap"]):
         line += "  heap"
     if addr == u64(spt["stack"]):
@@ -94,16 +121,21 @@ def page_line(addr, page):
         kva = u64(frame["kva"])
         line += "resident      kva %#x  pa %#x  pin %d" % (kva, kva - DIRECT_MAP,
                                                           int(frame["pin"]))
-        if u64(frame["page"]) != addr:
-            line += "  (frame->page is %#x, not this page)" % u64(frame["page"])
+        nmap = int(frame["nmap"])
+        if nmap > 1:
+            line += "  shared by %d" % nmap
+        words = frame_flag_words(int(frame["flags"]))
+        if words:
+            line += "  " + " ".join(words)
+        if addr not in [a for a, _ in rmap_pages(frame)]:
+            line += "  (not in its frame's reverse map)"
     else:
         line += "not resident"
         slot = swap_slot(page)
-        if slot is not None and slot >= 0:
+        if slot >= 0:
             line += "  in swap slot %d" % slot
-    for bit, word in ((PAGE_DIRTY, "dirty"), (PAGE_EVICTING, "EVICTING")):
-        if flags & bit:
-            line += "  " + word
+    if flags & PAGE_EVICTING:
+        line += "  EVICTING"
     return line + "  struct page %#x" % addr
 
 
@@ -165,8 +197,9 @@ def static_int(name):
 
 
 class Frames(gdb.Command):
-    """frames: the frame table (the list at frame_list): each frame's kva, pa, pin count, the
-    page it backs and the process that owns that page; then totals."""
+    """frames: the frame table (the list at frame_list) in clock-hand order: each frame's kva,
+    pa, pin count, flags, share count, and every page that maps it with its process (a frame
+    of the page cache also names its inode and page); then totals."""
 
     def __init__(self):
         super().__init__("frames", gdb.COMMAND_USER)
@@ -176,34 +209,44 @@ class Frames(gdb.Command):
         owners = page_owners()
         used, limit = static_int("frames_used"), static_int("frames_total")
         print("frame table: frames_used %s of %s" % (used, limit))
-        count = pinned = orphans = 0
+        count = pinned = shared = 0
         types = {}
         addr = u64(gdb.parse_and_eval("frame_list.next"))
         while addr != head:
             if addr == 0 or count > MAX_CHAIN:
                 raise gdb.GdbError("frames: the list is broken after %d frames" % count)
             frame = deref(addr, "struct frame")
-            kva, pin, page_addr = u64(frame["kva"]), int(frame["pin"]), u64(frame["page"])
-            line = "  kva %#x  pa %#x  pin %d  " % (kva, kva - DIRECT_MAP, pin)
-            if page_addr:
-                page = frame["page"].dereference()
+            kva, pin, flags = u64(frame["kva"]), int(frame["pin"]), int(frame["flags"])
+            mappers = rmap_pages(frame)
+            line = "  kva %#x  pa %#x  pin %d" % (kva, kva - DIRECT_MAP, pin)
+            for word in frame_flag_words(flags):
+                line += "  " + word
+            if flags & 0x4:  # FRAME_CACHED
+                line += "  page cache: inode %d page %d" % (int(frame["ip"]["inum"]),
+                                                             u64(frame["index"]))
+            if len(mappers) != int(frame["nmap"]):
+                line += "  (nmap %d, but %d pages in the reverse map)" % (
+                    int(frame["nmap"]), len(mappers))
+            for i, (page_addr, page) in enumerate(mappers):
                 kind = page_type(page)
-                line += "va %#018x  %-7s  %s" % (u64(page["va"]), kind,
-                                                  owners.get(page_addr, "owner not found"))
+                line += "%s  va %#018x  %-7s  %s" % (
+                    "" if i == 0 else "\n" + " " * 8 + "also", u64(page["va"]), kind,
+                    owners.get(page_addr, "owner not found"))
                 if u64(page["frame"]) != addr:
                     line += "  (page->frame is %#x, not this frame)" % u64(page["frame"])
-            else:
-                kind = "no page"
-                line += "no page"
-                orphans += 1
+            if not mappers:
+                line += "  no page maps it"
+            kind = page_type(mappers[0][1]) if mappers else (
+                "cached" if flags & 0x4 else "no page")
             types[kind] = types.get(kind, 0) + 1
             count += 1
             pinned += pin > 0
+            shared += len(mappers) > 1
             print(line)
             addr = u64(frame["next"])
         by_type = ", ".join("%d %s" % (n, kind) for kind, n in sorted(types.items()))
-        print("%s (%d KiB) in the list, %d pinned%s" % (
-            plural(count, "frame"), count * PGSIZE // 1024, pinned,
+        print("%s (%d KiB) in the list, %d pinned, %d shared%s" % (
+            plural(count, "frame"), count * PGSIZE // 1024, pinned, shared,
             "; " + by_type if by_type else ""))
 
 
@@ -260,8 +303,9 @@ class Swap(gdb.Command):
         for p in procs_in_use():
             for addr, page in spt_pages(p["spt"]):
                 slot = swap_slot(page)
-                if slot is not None and slot >= 0:
-                    holders[slot] = "va %#x of %s" % (u64(page["va"]), proc_label(p))
+                if slot >= 0:
+                    holders.setdefault(slot, []).append(
+                        "va %#x of %s" % (u64(page["va"]), proc_label(p)))
         bits = u64(slots["bits"])
         in_use = []
         for w, word in enumerate(read_pointers(bits, (nslots + 63) // 64) if bits else []):
@@ -269,9 +313,23 @@ class Swap(gdb.Command):
                 if word >> b & 1 and w * 64 + b < nslots:
                     in_use.append(w * 64 + b)
         for slot in in_use:
-            print("  slot %5d  %s" % (slot, holders.get(slot, "NO PAGE (leaked?)")))
+            names = holders.get(slot)
+            shares = slot_shares(slot)
+            line = "  slot %5d  shares %d  %s" % (slot, shares,
+                                                  ", ".join(names) if names else "NO PAGE (leaked?)")
+            if names and len(names) != shares:
+                line += "  (%d pages name it)" % len(names)
+            print(line)
         for slot in sorted(set(holders) - set(in_use)):
-            print("  slot %5d  named by %s but FREE in the map" % (slot, holders[slot]))
+            print("  slot %5d  named by %s but FREE in the map" % (slot, ", ".join(holders[slot])))
+
+
+def slot_shares(slot):
+    """The share count of a swap slot (swap.c: share_pages)."""
+    page = u64(gdb.parse_and_eval("share_pages[%d]" % (slot // PGSIZE)))
+    if page == 0:
+        return 0
+    return bytes(gdb.selected_inferior().read_memory(page + slot % PGSIZE, 1))[0]
 
 
 def event_info(kind, info):

@@ -49,6 +49,9 @@ struct stat {
 #define MAP_ANONYMOUS 0x20
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MAP_FAILED ((void *)-1)
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
 
 // System calls, numbered as in kernel/proc/syscall.h. Each returns -1 on failure.
 int fork(void);
@@ -74,6 +77,8 @@ int sleep(int ticks);
 int uptime(void);
 void *mmap(void *addr, uint64 len, int prot, int flags, int fd, uint64 off);
 int munmap(void *addr, uint64 len);
+// msync (27): writes a shared mapping's dirty pages back to its file (flags: MS_*).
+int msync(void *addr, uint64 len, int flags);
 // vmstat (24): the kernel's VM counters (kernel/vm/vmstat.h).
 int vmstat(struct vmstat *st);
 int mincore(void *addr, uint64 len, uchar *vec);

@@ -41,6 +41,7 @@ STUB mkdir, SYS_mkdir
 STUB close, SYS_close
 STUB mmap, SYS_mmap
 STUB munmap, SYS_munmap
+STUB msync, SYS_msync
 STUB vmstat, SYS_vmstat
 STUB mincore, SYS_mincore
 STUB poweroff, SYS_poweroff

@@ -1,0 +1,241 @@
+// The page cache: the frames of mapped files' pages, found by (inode, page index). Every
+// MAP_SHARED mapping of a file page maps its one frame; a MAP_PRIVATE mapping maps it
+// read-only until it writes, and then gets a copy (vm.c).
+//
+// Coherent with read() and write(), one copy of the truth: while a page is cached, readi
+// reads it from the frame and writei writes both the block (through the log, as always) and
+// the frame, so the frame is never older than the file. A mapping's stores make the frame
+// newer than the file until it is written back: on msync, munmap, exit and eviction,
+// straight from the frame into the page's block, through the log. The block is recorded
+// when the page is read (a page is one block, and a file's blocks below its size never
+// move; truncation cuts the cache off first). Write-back never changes the file's size.
+// A file's pages stay cached while the file is mapped; its last munmap drops them.
+//
+// Locks: the index (hash chains through frame->cache_next, FRAME_CACHED, ip->pcache_pages)
+// is guarded by frame_lock, which this file shares with frame.c. A page is read and inserted
+// with its inode locked, so no writei can slip in between. Nothing here waits for an
+// eviction with an inode locked: the evictor may need a file-system operation, and one that
+// is open may be waiting for that inode.
+#include "vm/vm.h"
+#include "fs/fs.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "proc/proc.h"
+
+#define PCACHE_BUCKETS 1024
+
+static struct frame *buckets[PCACHE_BUCKETS];  // guarded by frame_lock
+
+static struct frame **bucket_of(const struct inode *ip, uint64 index) {
+  uint64 h = ((uint64)ip >> 6) ^ (index * 0x9E3779B97F4A7C15UL);
+  return &buckets[(h >> 32) % PCACHE_BUCKETS];
+}
+
+// The cached frame of (ip, index), or NULL. frame_lock is held.
+static struct frame *lookup(const struct inode *ip, uint64 index) {
+  for (struct frame *f = *bucket_of(ip, index); f; f = f->cache_next)
+    if (f->ip == ip && f->index == index)
+      return f;
+  return NULL;
+}
+
+void pcache_remove_locked(struct frame *f) {
+  struct frame **pp = bucket_of(f->ip, f->index);
+  while (*pp != f)
+    pp = &(*pp)->cache_next;
+  *pp = f->cache_next;
+  f->cache_next = NULL;
+  f->flags &= ~FRAME_CACHED;
+  f->ip->pcache_pages--;
+  VM_SUB(pcache_pages, 1);
+}
+
+// A hit: the cached frame, pinned, once no evictor holds it. NULL on a miss.
+static struct frame *pin_cached(struct inode *ip, uint64 index) {
+  frame_lock_acquire();
+  struct frame *f;
+  while ((f = lookup(ip, index)) && (f->flags & FRAME_EVICTING))
+    frame_wait(f);  // then look again: the evictor took it out of the index
+  if (f) {
+    frame_pin(f);
+    f->flags |= FRAME_REFERENCED;
+  }
+  frame_lock_release();
+  return f;
+}
+
+// Reads page `index` of locked inode ip into the new frame f and puts f in the cache (or, if
+// another fault got there first, returns that frame instead and frees f). The bytes past
+// the end of the file read as zero. NULL (and *why) if the page is past the end or unreadable.
+static struct frame *fill(struct inode *ip, uint64 index, struct frame *f, enum vm_fault *why) {
+  uint64 off = index * PGSIZE;
+  if (off >= ip->size) {
+    *why = VM_BEYOND_EOF;
+    return NULL;
+  }
+  frame_lock_acquire();
+  struct frame *raced = lookup(ip, index);
+  if (raced && !(raced->flags & FRAME_EVICTING)) {
+    frame_pin(raced);
+    frame_lock_release();
+    vm_free_frame(f);
+    return raced;
+  }
+  frame_lock_release();
+  if (raced) {  // being evicted: the caller starts again once the inode is unlocked
+    *why = VM_RESOLVED;
+    vm_free_frame(f);
+    return NULL;
+  }
+  uint n = MIN(PGSIZE, ip->size - off);
+  if (readi(ip, 0, (uint64)f->kva, off, n) != (int)n) {
+    *why = VM_IO_ERROR;
+    vm_free_frame(f);
+    return NULL;
+  }
+  memset((char *)f->kva + n, 0, PGSIZE - n);
+  f->ip = ip;
+  f->index = index;
+  f->blockno = inode_block(ip, index);
+  frame_lock_acquire();
+  struct frame **head = bucket_of(ip, index);
+  f->cache_next = *head;
+  *head = f;
+  f->flags |= FRAME_CACHED;
+  ip->pcache_pages++;
+  frame_lock_release();
+  VM_COUNT(pcache_pages);
+  VM_COUNT(faults_file);
+  return f;
+}
+
+struct frame *pcache_get(struct inode *ip, uint64 index, enum vm_fault *why) {
+  for (;;) {
+    struct frame *f = pin_cached(ip, index);
+    if (f) {
+      VM_COUNT(pcache_hits);
+      return f;
+    }
+    struct frame *fresh = vm_get_frame();  // before the inode lock: it may evict
+    if (!fresh) {
+      *why = VM_NO_MEMORY;
+      return NULL;
+    }
+    ilock(ip);
+    f = fill(ip, index, fresh, why);
+    iunlock(ip);
+    if (f || *why != VM_RESOLVED)
+      return f;
+  }
+}
+
+struct frame *pcache_pin_for_io(struct inode *ip, uint64 index) {
+  if (ip->pcache_pages == 0)  // stable enough: pages enter the cache with ip locked
+    return NULL;
+  frame_lock_acquire();
+  struct frame *f = lookup(ip, index);
+  if (f)
+    frame_pin(f);  // even while an evictor has it: its contents stay valid (see frame.c)
+  frame_lock_release();
+  return f;
+}
+
+int pcache_write_back(struct frame **frames, int n) {
+  if (n > PCACHE_BATCH)
+    panic("pcache_write_back: %d frames, at most %d", n, PCACHE_BATCH);
+  struct frame *todo[PCACHE_BATCH];
+  int m = 0;
+  frame_lock_acquire();
+  for (int i = 0; i < n; i++) {
+    struct frame *f = frames[i];
+    if (f->flags & FRAME_DISCARD)
+      continue;
+    // FRAME_DIRTY goes before the copy: a write after this point dirties the frame again.
+    // The mappings' own dirty bits stay (clearing them would need their owners' locks and
+    // TLBs), so a page written through a mapping may be written back once more.
+    int dirty = frame_is_dirty(f);
+    __atomic_fetch_and(&f->flags, ~FRAME_DIRTY, __ATOMIC_RELAXED);
+    if (dirty)
+      todo[m++] = f;
+  }
+  frame_lock_release();
+  if (m == 0)
+    return 0;
+  begin_op();
+  for (int i = 0; i < m; i++) {
+    struct buf *b = bread(todo[i]->ip->dev, todo[i]->blockno);
+    // A truncation may have cut the page off its block since the look above; it marks the
+    // frame before it frees the block, and a new owner of the block must wait for this
+    // buffer, so checking here, with the buffer locked, is enough.
+    if (!(__atomic_load_n(&todo[i]->flags, __ATOMIC_ACQUIRE) & FRAME_DISCARD)) {
+      memmove(b->data, todo[i]->kva, BSIZE);
+      log_write(b);
+    }
+    brelse(b);
+  }
+  end_op();
+  VM_ADD(writebacks, m);
+  return 0;
+}
+
+// Every cached frame of ip, (up to max) into out, pinned. frame_lock is held.
+static int cached_frames(struct inode *ip, struct frame **out, int max) {
+  int n = 0;
+  for (int b = 0; b < PCACHE_BUCKETS && n < max; b++)
+    for (struct frame *f = buckets[b]; f && n < max; f = f->cache_next)
+      if (f->ip == ip)
+        out[n++] = f;
+  return n;
+}
+
+// The last mapping of ip is gone: its pages leave the cache (written back already, by the
+// unmapping, unless that write failed). Waits for evictions and for read/write in progress.
+void pcache_unmapped(struct inode *ip) {
+  for (;;) {
+    struct frame *f[PCACHE_BATCH];
+    frame_lock_acquire();
+    int n = cached_frames(ip, f, PCACHE_BATCH), busy = 0;
+    for (int i = 0; i < n; i++) {
+      if ((f[i]->flags & FRAME_EVICTING) || f[i]->pin || f[i]->nmap) {
+        busy++;
+        continue;
+      }
+      pcache_remove_locked(f[i]);
+      frame_pin(f[i]);  // vm_free_frame's pin
+      f[i]->ip = NULL;
+    }
+    frame_lock_release();
+    for (int i = 0; i < n; i++)
+      if (!f[i]->ip)
+        vm_free_frame(f[i]);
+    if (n == 0)
+      return;
+    if (busy == n)
+      yield();  // an evictor or a reader has them for a moment
+  }
+}
+
+// A truncation of locked ip: its cached pages are cut off the file (never written back,
+// and never found again). Frames nobody uses go back at once; a mapped or pinned one lives
+// on, detached, until its last user lets go of it.
+void pcache_truncate(struct inode *ip) {
+  for (;;) {
+    struct frame *f[PCACHE_BATCH], *unused[PCACHE_BATCH];
+    int nunused = 0;
+    frame_lock_acquire();
+    int n = cached_frames(ip, f, PCACHE_BATCH);
+    for (int i = 0; i < n; i++) {
+      __atomic_fetch_or(&f[i]->flags, FRAME_DISCARD, __ATOMIC_RELEASE);
+      pcache_remove_locked(f[i]);
+      if (!f[i]->pin && !f[i]->nmap && !(f[i]->flags & FRAME_EVICTING)) {
+        frame_pin(f[i]);
+        unused[nunused++] = f[i];
+      }
+    }
+    frame_lock_release();
+    for (int i = 0; i < nunused; i++)
+      vm_free_frame(unused[i]);
+    if (n == 0)
+      return;
+  }
+}
