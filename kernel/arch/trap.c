@@ -19,6 +19,7 @@ extern char kernelvec[], uservec[];
 void clock_tick(void);
 void userret(struct trapframe *tf) __attribute__((noreturn));
 void fpu_load(struct fpstate *fp);
+static void return_to_user(struct proc *p) __attribute__((noreturn));
 static void (*irq_handlers[MAX_IRQ])(uint32 irq);
 
 void trap_init_hart(void) {
@@ -198,7 +199,7 @@ void usertrap(struct trapframe *tf) {
       exit(-1);
     tf->epc += 4;
     intr_on();
-    syscall();
+    syscall(p);
   } else if (tf->cause == EXC_INST_PAGE_FAULT || tf->cause == EXC_LOAD_PAGE_FAULT ||
              tf->cause == EXC_STORE_PAGE_FAULT) {
     intr_on();  // a file page's claim waits for the disk
@@ -210,12 +211,14 @@ void usertrap(struct trapframe *tf) {
     exit(-1);
   if (tick)
     yield();
-  usertrapret();
+  return_to_user(p);
 }
 
-// Returns to user mode with the process's saved registers.
-void usertrapret(void) {
-  struct proc *p = myproc();
+// Returns to user mode with the process's saved registers (for a new process's first return).
+void usertrapret(void) { return_to_user(myproc()); }
+
+// Returns p, the current process, to user mode with its saved registers.
+static void return_to_user(struct proc *p) {
   intr_off();  // until sret: a trap now would go to uservec with kernel state
   csr_write(stvec, (uint64)uservec);
   p->trapframe.kernel_sp = p->kstack_top;

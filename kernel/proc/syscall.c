@@ -51,8 +51,7 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_vmstat] = sys_vmstat, [SYS_mincore] = sys_mincore, [SYS_poweroff] = sys_poweroff,
 };
 
-void syscall(void) {
-  struct proc *p = myproc();
+void syscall(struct proc *p) {
   uint64 num = p->trapframe.a7;
   if (num < ARRAY_SIZE(syscalls) && syscalls[num]) {
     p->trapframe.a0 = syscalls[num]();
