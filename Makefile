@@ -136,11 +136,18 @@ UNIT_SRCS_test_gpt := kernel/dev/gpt.c kernel/lib/crc32.c
 UNIT_SRCS_test_spt := kernel/vm/spt.c
 UNIT_SRCS_test_swap_slots := kernel/vm/slots.c
 UNIT_SRCS_test_victim := kernel/vm/victim.c
+UNIT_SRCS_test_string := kernel/lib/string.c
+# Extra flags per test. test_string: the kernel's string functions get their own names
+# (memset -> kstr_memset, ...) so that the host C library's stay out of the way, and gcc
+# must neither inline its builtins for them nor turn their loops into library calls.
+STRING_FUNCS := memset memcpy memmove memcmp strlen strnlen strcmp strncmp strchr strlcpy
+UNIT_FLAGS_test_string := -fno-builtin -fno-tree-loop-distribute-patterns \
+	$(foreach f,$(STRING_FUNCS),-D$(f)=kstr_$(f))
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $$(UNIT_SRCS_%) | setup
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_FLAGS_$*) -o $@ $(filter %.c,$^)
 
 # Device trees QEMU itself produces, for test_fdt.
 DTBS := $(foreach m,128M 2G,$(foreach s,1 3 8,$(BUILD)/unit/dtb/virt-$(m)-$(s).dtb))
