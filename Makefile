@@ -4,8 +4,9 @@
 #   make qemu-gdb        boot, waiting for gdb;   make gdb   attach gdb-multiarch to it
 #   make grade           build and run every test (TESTS="boot smp" for a subset)
 #   make OPT=2 ...       an -O2 build without debug checks (for benchmarks), in build/O2
-#   make bench           user/bench.c and the swap runs of user/bench-swap.c on the OPT=2 build
-#                        (RUNS=2: twice, tables compared)
+#   make bench           user/bench.c and the swap runs of user/bench-swap.c on the OPT=2 build,
+#                        with Belady's OPT from scripts/opt.py (RUNS=3: min/median/max, rows
+#                        whose runs differ flagged)
 #   make V=1 ...         show the full commands
 #   make doctor          check the toolchain, QEMU and OpenSBI
 #   make compile_commands.json   for clangd
@@ -168,8 +169,8 @@ grade: $(KERNEL) $(BUILD)/grade.img $(BUILD)/gpt-corrupt.img unit
 
 # The benchmark always runs on the -O2 build, whatever OPT says: a make of build/O2, then
 # scripts/bench.py boots it with -icount shift=0 on one hart (init=/bench once, and
-# init=/bench-swap with frames= 64, 128, 256 under evict=clock and evict=fifo) and prints the
-# tables.
+# init=/bench-swap with frames= 64, 128, 256 under evict=clock and evict=fifo), runs OPT on
+# the reference strings bench-swap prints, and prints the tables.
 RUNS ?= 1
 bench:
 	$(Q)$(MAKE) --no-print-directory OPT=2 all build/O2/grade.img

@@ -132,6 +132,8 @@ TESTS = [
              expect=[r"test_victim: \d+ checks passed"]),
     UnitTest("unit-string", ["{build}/unit/test_string"],
              expect=[r"test_string: \d+ checks passed"]),
+    UnitTest("unit-opt", ["python3", "scripts/opt.py", "--self-test"],
+             expect=[r"opt: \d+ checks passed"]),
     boot_test("boot", "128M", 128, 3),
     boot_test("boot-2g", "2G", 2048, 1),
     smp_test(1),
