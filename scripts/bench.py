@@ -310,8 +310,9 @@ def print_main(runs_rows, title):
 
 def print_policy(runs_policy):
     """The replacement table (medians); returns the rows whose runs differ."""
-    for line in POLICY_HEADER:
-        print(line)
+    runs = len(runs_policy)
+    print(POLICY_HEADER[0] + ("; medians of %d runs" % runs if runs > 1 else ""))
+    print(POLICY_HEADER[1])
     differ = []
     for i, (name, frames, cells) in enumerate(runs_policy[0]):
         columns = list(zip(*[p[i][2] for p in runs_policy]))
@@ -368,8 +369,6 @@ def main():
     for line in runs[-1][1]:
         print(line)
     if runs[0][2]:
-        if opts.runs > 1:
-            POLICY_HEADER[0] += "; medians of %d runs" % opts.runs
         differ += print_policy([r[2] for r in runs])
     if opts.runs > 1:
         if differ:
