@@ -12,6 +12,13 @@
 #define csr_write(csr, val) asm volatile("csrw " #csr ", %0" : : "rK"((uint64)(val)) : "memory")
 #define csr_set(csr, bits) asm volatile("csrs " #csr ", %0" : : "rK"((uint64)(bits)) : "memory")
 #define csr_clear(csr, bits) asm volatile("csrc " #csr ", %0" : : "rK"((uint64)(bits)) : "memory")
+// Clears bits and returns the CSR's value from before.
+#define csr_read_clear(csr, bits)                                                        \
+  ({                                                                                     \
+    uint64 __v;                                                                          \
+    asm volatile("csrrc %0, " #csr ", %1" : "=r"(__v) : "rK"((uint64)(bits)) : "memory"); \
+    __v;                                                                                 \
+  })
 
 // CSR numbers the assembler of binutils 2.40 may not know by name.
 #define CSR_STIMECMP 0x14d

@@ -16,6 +16,7 @@
 #define MAX_IRQ 128
 
 extern char kernelvec[], uservec[];
+static void return_to_user(struct proc *p) __attribute__((noreturn));
 static void (*irq_handlers[MAX_IRQ])(uint32 irq);
 
 void trap_init_hart(void) {
@@ -195,7 +196,7 @@ void usertrap(struct trapframe *tf) {
       exit(-1);
     tf->epc += 4;
     intr_on();
-    syscall();
+    syscall(p);
   } else if (tf->cause == EXC_INST_PAGE_FAULT || tf->cause == EXC_LOAD_PAGE_FAULT ||
              tf->cause == EXC_STORE_PAGE_FAULT) {
     intr_on();  // a file page's claim waits for the disk
@@ -207,12 +208,14 @@ void usertrap(struct trapframe *tf) {
     exit(-1);
   if (tick)
     yield();
-  usertrapret();
+  return_to_user(p);
 }
 
-// Returns to user mode with the process's saved registers.
-void usertrapret(void) {
-  struct proc *p = myproc();
+// Returns to user mode with the process's saved registers (for a new process's first return).
+void usertrapret(void) { return_to_user(myproc()); }
+
+// Returns p, the current process, to user mode with its saved registers.
+static void return_to_user(struct proc *p) {
   intr_off();  // until sret: a trap now would go to uservec with kernel state
   csr_write(stvec, (uint64)uservec);
   p->trapframe.kernel_sp = p->kstack_top;

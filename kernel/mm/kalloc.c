@@ -130,7 +130,7 @@ void *kpage_alloc(void) {
 void *kpage_zalloc(void) {
   void *p = kpage_alloc();
   if (p)
-    memset(p, 0, PGSIZE);
+    page_zero(p);
   return p;
 }
 

@@ -45,11 +45,14 @@ void procinit(void) {
   }
 }
 
-// The running process, or NULL in a scheduler or at boot.
+// The running process, or NULL in a scheduler or at boot. Interrupts are off between reading
+// tp and reading cpu->proc: a tick in between could move this thread to another hart, and
+// it would read that other hart's process. One csrrc turns them off and says whether they
+// were on; no push_off nesting is needed for two loads (and the trap path calls this often).
 struct proc *myproc(void) {
-  push_off();
+  uint64 sie = csr_read_clear(sstatus, SSTATUS_SIE) & SSTATUS_SIE;
   struct proc *p = mycpu()->proc;
-  pop_off();
+  csr_set(sstatus, sie);
   return p;
 }
 
@@ -283,10 +286,6 @@ void setkilled(struct proc *p) {
   p->killed = 1;
   release(&p->lock);
 }
-
-// A lock-free peek (every system call and trap asks): killed only ever goes from 0 to 1,
-// and a kill that lands just after the peek is seen at the next trap or sleep.
-int killed(struct proc *p) { return __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE); }
 
 // Atomically releases lk and sleeps on chan; reacquires lk when woken. chan and SLEEPING
 // are set before lk goes, under p->lock: a waker (which holds lk, see wakeup) that comes

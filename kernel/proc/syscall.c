@@ -46,8 +46,7 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_mmap] = sys_mmap,     [SYS_munmap] = sys_munmap,   [SYS_msync] = sys_msync,
 };
 
-void syscall(void) {
-  struct proc *p = myproc();
+void syscall(struct proc *p) {
   uint64 num = p->trapframe.a7;
   if (num < ARRAY_SIZE(syscalls) && syscalls[num]) {
     p->trapframe.a0 = syscalls[num]();

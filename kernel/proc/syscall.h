@@ -36,7 +36,10 @@
 #ifndef __ASSEMBLER__
 #include "types.h"
 
-void syscall(void);
+struct proc;
+
+// Runs the system call p (the current process) asked for; the caller is usertrap.
+void syscall(struct proc *p);
 
 // Argument n (0..5) as an int, an address, or a NUL-terminated string copied into buf
 // (returns its length, or -1 if it is not readable or longer than max-1).

@@ -13,7 +13,7 @@ const struct page_operations anon_ops = {
 };
 
 static void zero_fill(void *kva) {
-  memset(kva, 0, PGSIZE);
+  page_zero(kva);
   VM_COUNT(faults_zero);
 }
 

@@ -48,7 +48,7 @@ static int copy_eagerly(struct page *page, struct page *np, struct frame *from) 
   if (!frame)
     return -1;
   if (from) {
-    memcpy(frame->kva, from->kva, PGSIZE);
+    page_copy(frame->kva, from->kva);
     frame_lock_acquire();
     int dirty = frame_is_dirty(from);
     frame_lock_release();

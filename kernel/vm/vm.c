@@ -106,7 +106,7 @@ static enum vm_fault claim_cached_page(struct supplemental_page_table *spt, stru
   if (access == ACCESS_WRITE && !(page->area->flags & AREA_SHARED)) {
     frame = vm_get_frame();
     if (frame) {
-      memcpy(frame->kva, cached->kva, PGSIZE);
+      page_copy(frame->kva, cached->kva);
       frame->flags |= FRAME_DIRTY;  // the only copy of what the page is about to hold
       VM_COUNT(cow_copies);
     }
@@ -207,7 +207,7 @@ static enum vm_fault vm_copy_on_write(struct supplemental_page_table *spt, struc
     frame_unpin(frame);
     return VM_NO_MEMORY;
   }
-  memcpy(copy->kva, frame->kva, PGSIZE);
+  page_copy(copy->kva, frame->kva);
   copy->flags |= FRAME_DIRTY;  // the only copy of what the page is about to hold
   int dirty;
   take_frame(spt, page, &dirty);  // still frame: pinned, so no evictor could take it
