@@ -91,6 +91,7 @@ def kalloc_test(name, mem):
         r"kalloc: pages overwritten by another allocation: 0",
         r"kalloc: free pages before (\d+), after \1",
         r"kalloc: 2048 objects of each of 17 sizes, distinct and intact: yes",
+        r"kalloc: per-class counts follow the allocations: yes",
         r"kalloc: kmalloc objects in use before 0, after 0",
         r"test kalloc: passed",
     ], reject=[r"kalloc: page .* handed out"])

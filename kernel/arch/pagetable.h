@@ -11,6 +11,7 @@ void unmappages(pagetable_t pt, uint64 va, uint64 npages);
 uint64 walkaddr(pagetable_t pt, uint64 va);  // physical address mapped at va, or 0
 pagetable_t pagetable_create(void);  // a user page table: empty lower half, kernel upper half
 void pagetable_destroy(pagetable_t pt);  // frees the lower half's tables (leaves must be unmapped)
+void pagetable_free_user_tables(pagetable_t pt);  // the same, keeping the root (emptied)
 
 // The kernel page table (kvm.c).
 extern pagetable_t kernel_pagetable;
