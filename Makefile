@@ -157,7 +157,7 @@ $(BUILD)/gpt-corrupt.img: $(BUILD)/grade.img
 		[(f.seek(o), f.write(b"\xff")) for o in (512 + 20, n - 512 + 20)]' $@
 
 grade: $(KERNEL) $(BUILD)/grade.img $(BUILD)/gpt-corrupt.img unit
-	@$(PYTHON) scripts/grade.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) $(TESTS)
+	@$(PYTHON) scripts/grade.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) --results build $(TESTS)
 
 # The benchmark always runs on the -O2 build, whatever OPT says: a make of build/O2, then
 # scripts/bench.py boots it with -icount shift=0 on one hart (init=/bench once, and
