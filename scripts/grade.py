@@ -6,7 +6,8 @@ tests) that the kernel got back every page, object, frame and swap slot the test
 "N passed, N failed" line; exits non-zero when any test fails. The tests themselves are
 listed in tests/suite.py.
 
-    scripts/grade.py --build build/Og --qemu qemu-system-riscv64 --bios FW [--results DIR] [NAME...]
+    scripts/grade.py --build build/Og --qemu qemu-system-riscv64 --bios FW [--gdb GDB]
+                     [--results DIR] [NAME...]
 
 A NAME selects the tests with that name or that name followed by '-' (so "smp" selects
 smp-1, smp-4 and smp-8). Each test's full console output is kept in BUILD/grade/NAME.out.
@@ -191,7 +192,7 @@ def free_port():
 
 
 def run_gdb_test(opts, test):
-    """Boots QEMU waiting for gdb, runs gdb-multiarch in batch mode with .gdbinit (as `make gdb`
+    """Boots QEMU waiting for gdb, runs gdb (--gdb) in batch mode with .gdbinit (as `make gdb`
     does) and the test's commands, and checks gdb's output."""
     log = os.path.join(opts.build, "grade", test.name + ".out")
     port = free_port()
@@ -200,7 +201,7 @@ def run_gdb_test(opts, test):
                             stderr=subprocess.STDOUT)
     env = dict(os.environ, SLOTH_KERNEL=os.path.join(opts.build, "kernel.elf"),
                SLOTH_GDB_PORT=str(port))
-    cmd = ["gdb-multiarch", "-q", "-nx", "-batch", "-x", ".gdbinit"]
+    cmd = [opts.gdb, "-q", "-nx", "-batch", "-x", ".gdbinit"]
     for c in test.commands:
         cmd += ["-ex", c]
     start = time.time()
@@ -211,7 +212,7 @@ def run_gdb_test(opts, test):
     except subprocess.TimeoutExpired as e:
         out, reason = e.stdout or b"", "gdb timed out after %d s" % test.timeout
     except OSError as e:
-        out, reason = b"", "cannot run gdb-multiarch: %s" % e.strerror
+        out, reason = b"", "cannot run %s: %s" % (opts.gdb, e.strerror)
     finally:
         qemu.kill()
         console = qemu.communicate()[0]
@@ -250,6 +251,7 @@ def main():
     ap.add_argument("--bios", required=True)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--results", help="write results.json and results.xml here")
+    ap.add_argument("--gdb", default="gdb-multiarch", help="the gdb for the gdb tests")
     ap.add_argument("names", nargs="*")
     opts = ap.parse_args()
     tests = selected(suite.TESTS, opts.names)

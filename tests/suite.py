@@ -137,6 +137,9 @@ TESTS = [
              expect=[r"test_swap_slots: \d+ checks passed"]),
     UnitTest("unit-victim", ["{build}/unit/test_victim"],
              expect=[r"test_victim: \d+ checks passed"]),
+    # scripts/setup.sh: which system, which package, which toolchain, firmware and gdb.
+    UnitTest("unit-setup", ["sh", "tests/unit/test_setup.sh", "{build}/unit/setup"],
+             expect=[r"test_setup: \d+ checks passed"]),
     # The grader's results.json / results.xml writer and its leak check, on made-up input.
     UnitTest("unit-grader", ["python3", "tests/unit/test_grader.py", "{build}/unit/grader"],
              expect=[r"test_grader: \d+ checks passed"]),
