@@ -1,7 +1,7 @@
 # sloth: build, run, debug and grade.
 #   make                 build everything (kernel; later the disk image and user programs)
 #   make qemu            boot in QEMU (CPUS=3 MEM=128M by default; ARGS="..." adds boot arguments)
-#   make qemu-gdb        boot, waiting for gdb;   make gdb   attach gdb-multiarch to it
+#   make qemu-gdb        boot, waiting for gdb;   make gdb   attach gdb to it
 #   make grade           build and run every test (TESTS="boot smp" for a subset)
 #   make OPT=2 ...       an -O2 build without debug checks (for benchmarks), in build/O2
 #   make bench           user/bench.c and the swap runs of user/bench-swap.c on the OPT=2 build,
@@ -20,13 +20,24 @@ BUILD := build/O$(OPT)
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-TOOLPREFIX := riscv64-unknown-elf-
+# The cross toolchain, OpenSBI and gdb, as scripts/setup.sh finds them: the first of the
+# prefixes riscv64-unknown-elf- (Debian, Ubuntu), riscv64-linux-gnu- (Debian, Ubuntu, Fedora),
+# riscv64-elf- (Arch, Homebrew) whose gcc is installed; fw_dynamic.bin where Debian, Fedora,
+# Arch or Homebrew install it, else "default" (QEMU's own copy of OpenSBI); gdb-multiarch or
+# a RISC-V gdb. TOOLPREFIX=, OPENSBI= or GDB= on the command line overrides each.
+ifeq ($(origin TOOLPREFIX),undefined)
+TOOLPREFIX := $(shell scripts/setup.sh --toolprefix)
+endif
+ifeq ($(origin OPENSBI),undefined)
+OPENSBI := $(shell scripts/setup.sh --opensbi)
+endif
+ifeq ($(origin GDB),undefined)
+GDB := $(shell scripts/setup.sh --gdb)
+endif
 CC := $(TOOLPREFIX)gcc
 NM := $(TOOLPREFIX)nm
 OBJDUMP := $(TOOLPREFIX)objdump
-GDB := gdb-multiarch
 QEMU := qemu-system-riscv64
-OPENSBI := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 HOSTCC := cc
 PYTHON := python3
 
@@ -45,6 +56,9 @@ ifeq ($(OPT),2)
 KCFLAGS += -DVM_PROFILE
 endif
 KLDFLAGS := $(KARCH) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,kernel.ld
+# libgcc for the kernel's ABI, if the toolchain has one (the kernel's own kernel/lib/libgcc.c
+# defines the routines it needs; a toolchain without a libgcc for it links without).
+KLIBGCC = $(wildcard $(shell $(CC) $(KARCH) -print-libgcc-file-name 2>/dev/null))
 
 KSRCS := $(sort $(wildcard kernel/*.c kernel/*/*.c kernel/*/*.S))
 KOBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
@@ -83,11 +97,12 @@ $(DISK) $(BUILD)/grade.img: $(MKFS) $(UPROGS) $(UTESTS) README.md Makefile
 		$(USER_IMAGE_FILES)
 
 # Checks (and on first use installs) the toolchain; cheap enough to run on every make.
+SETUP_ENV := TOOLPREFIX=$(TOOLPREFIX) OPENSBI=$(OPENSBI) GDB=$(GDB)
 setup:
-	@scripts/setup.sh
+	@$(SETUP_ENV) scripts/setup.sh
 
 doctor:
-	@scripts/setup.sh --doctor
+	@$(SETUP_ENV) scripts/setup.sh --doctor
 
 $(BUILD)/%.o: %.c | setup
 	@mkdir -p $(@D)
@@ -103,7 +118,7 @@ $(BUILD)/%.o: %.S | setup
 # the image, so the second link moves nothing (checked below).
 $(BUILD)/kernel.nosyms: $(KOBJS) $(BUILD)/ksyms-empty.o kernel.ld
 	@echo "  LD      $@"
-	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms-empty.o -lgcc
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms-empty.o $(KLIBGCC)
 
 $(BUILD)/ksyms-empty.S: scripts/ksyms.sh | setup
 	@mkdir -p $(@D)
@@ -117,7 +132,7 @@ $(BUILD)/ksyms.o $(BUILD)/ksyms-empty.o: %.o: %.S
 
 $(KERNEL): $(BUILD)/kernel.nosyms $(BUILD)/ksyms.o
 	@echo "  LD      $@"
-	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o -lgcc
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o $(KLIBGCC)
 	@scripts/ksyms.sh $(NM) $@ | cmp -s - $(BUILD)/ksyms.S || \
 		{ echo "ksyms: symbols moved between the two links"; rm -f $@; exit 1; }
 	$(Q)$(OBJDUMP) -S $@ > $(BUILD)/kernel.asm
@@ -130,7 +145,7 @@ qemu-gdb: $(KERNEL) $(DISK)
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
 
 gdb: $(KERNEL)
-	@scripts/setup.sh gdb-multiarch
+	@$(SETUP_ENV) scripts/setup.sh gdb
 	SLOTH_KERNEL=$(KERNEL) SLOTH_GDB_PORT=$(GDBPORT) $(GDB) -q -nx -x .gdbinit
 
 # Host unit tests: pure kernel data structures compiled for the host with sanitizers.
@@ -169,7 +184,8 @@ $(BUILD)/gpt-corrupt.img: $(BUILD)/grade.img
 		[(f.seek(o), f.write(b"\xff")) for o in (512 + 20, n - 512 + 20)]' $@
 
 grade: $(KERNEL) $(BUILD)/grade.img $(BUILD)/gpt-corrupt.img unit
-	@$(PYTHON) scripts/grade.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) $(TESTS)
+	@$(PYTHON) scripts/grade.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) --gdb $(GDB) \
+		--results build $(TESTS)
 
 # The benchmark always runs on the -O2 build, whatever OPT says: a make of build/O2, then
 # scripts/bench.py boots it with -icount shift=0 on one hart (init=/bench once, and
@@ -181,7 +197,7 @@ bench:
 	@$(PYTHON) scripts/bench.py --build build/O2 --qemu "$(QEMU)" --bios $(OPENSBI) --runs $(RUNS)
 
 compile_commands.json: | setup
-	@scripts/setup.sh bear
+	@$(SETUP_ENV) scripts/setup.sh bear
 	bear --output $@ -- $(MAKE) -B all unit
 
 clean:

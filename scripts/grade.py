@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """sloth's grader: boots one QEMU per test, as many at once as there are cores, and checks
-each test's expected output lines, the absence of panics and the power-off status. Host unit
-tests run here too. Prints one line per test and a closing "N passed, N failed" line; exits
-non-zero when any test fails. The tests themselves are listed in tests/suite.py.
+each test's expected output lines, the absence of panics, the power-off status and (for user
+tests) that the kernel got back every page, object, frame and swap slot the test used
+(scripts/leakcheck.py). Host unit tests run here too. Prints one line per test and a closing
+"N passed, N failed" line; exits non-zero when any test fails. The tests themselves are
+listed in tests/suite.py.
 
-    scripts/grade.py --build build/Og --qemu qemu-system-riscv64 --bios FW [NAME...]
+    scripts/grade.py --build build/Og --qemu qemu-system-riscv64 --bios FW [--gdb GDB]
+                     [--results DIR] [NAME...]
 
 A NAME selects the tests with that name or that name followed by '-' (so "smp" selects
 smp-1, smp-4 and smp-8). Each test's full console output is kept in BUILD/grade/NAME.out.
+With --results, DIR/results.json (Gradescope) and DIR/results.xml (JUnit) are written too
+(scripts/results.py).
 """
 import argparse
 import concurrent.futures
@@ -20,13 +25,11 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
 import suite  # noqa: E402  (tests/suite.py)
+import leakcheck  # noqa: E402  (scripts/leakcheck.py)
+from results import Result, tail  # noqa: E402  (scripts/results.py)
+import results  # noqa: E402
 
 PANIC_EXIT = 3
-
-
-class Result:
-    def __init__(self, test, ok, seconds, reason="", log=None):
-        self.test, self.ok, self.seconds, self.reason, self.log = test, ok, seconds, reason, log
 
 
 def qemu_command(opts, test):
@@ -95,6 +98,8 @@ def run_qemu_test(opts, test):
     lines = [l.rstrip("\r") for l in text.split("\n")]
     if reason is None:
         reason = check_output(test, lines, status)
+    if not reason and test.leakcheck:
+        reason = leakcheck.check(lines)
     return Result(test, not reason, seconds, reason, log)
 
 
@@ -136,6 +141,8 @@ def run_crash_test(opts, test):
         text += "\n=== second boot ===\n" + out
         lines = [l.rstrip("\r") for l in out.split("\n")]
         reason = check_output(test, lines, result.returncode)
+        if not reason and test.leakcheck:
+            reason = leakcheck.check(lines)
     if not reason:
         fsck = subprocess.run([os.path.join(opts.build, "mkfs", "fsck"), image],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -185,7 +192,7 @@ def free_port():
 
 
 def run_gdb_test(opts, test):
-    """Boots QEMU waiting for gdb, runs gdb-multiarch in batch mode with .gdbinit (as `make gdb`
+    """Boots QEMU waiting for gdb, runs gdb (--gdb) in batch mode with .gdbinit (as `make gdb`
     does) and the test's commands, and checks gdb's output."""
     log = os.path.join(opts.build, "grade", test.name + ".out")
     port = free_port()
@@ -194,7 +201,7 @@ def run_gdb_test(opts, test):
                             stderr=subprocess.STDOUT)
     env = dict(os.environ, SLOTH_KERNEL=os.path.join(opts.build, "kernel.elf"),
                SLOTH_GDB_PORT=str(port))
-    cmd = ["gdb-multiarch", "-q", "-nx", "-batch", "-x", ".gdbinit"]
+    cmd = [opts.gdb, "-q", "-nx", "-batch", "-x", ".gdbinit"]
     for c in test.commands:
         cmd += ["-ex", c]
     start = time.time()
@@ -205,7 +212,7 @@ def run_gdb_test(opts, test):
     except subprocess.TimeoutExpired as e:
         out, reason = e.stdout or b"", "gdb timed out after %d s" % test.timeout
     except OSError as e:
-        out, reason = b"", "cannot run gdb-multiarch: %s" % e.strerror
+        out, reason = b"", "cannot run %s: %s" % (opts.gdb, e.strerror)
     finally:
         qemu.kill()
         console = qemu.communicate()[0]
@@ -237,20 +244,14 @@ def selected(tests, names):
     return chosen
 
 
-def tail(path, n=12):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read().rstrip("\n").split("\n")[-n:]
-    except OSError:
-        return []
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", required=True)
     ap.add_argument("--qemu", required=True)
     ap.add_argument("--bios", required=True)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--results", help="write results.json and results.xml here")
+    ap.add_argument("--gdb", default="gdb-multiarch", help="the gdb for the gdb tests")
     ap.add_argument("names", nargs="*")
     opts = ap.parse_args()
     tests = selected(suite.TESTS, opts.names)
@@ -258,13 +259,14 @@ def main():
 
     start = time.time()
     passed = failed = 0
-    failures = []
+    failures, done = [], []
     with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
         # Longest tests first, so the slow ones do not start last.
         order = sorted(tests, key=lambda t: -t.weight)
         futures = {pool.submit(run, opts, t): t for t in order}
         for fut in concurrent.futures.as_completed(futures):
             r = fut.result()
+            done.append(r)
             if r.ok:
                 passed += 1
                 print("PASS  %-24s %6.1fs" % (r.test.name, r.seconds), flush=True)
@@ -276,6 +278,9 @@ def main():
         print("\n--- %s: %s (last lines of %s)" % (r.test.name, r.reason, r.log))
         for line in tail(r.log):
             print("    " + line.rstrip("\r"))
+    if opts.results:
+        done.sort(key=lambda r: tests.index(r.test))  # the suite's order, whatever the timing
+        results.write(opts.results, done, time.time() - start)
     print("\n%d passed, %d failed (%.0f s)" % (passed, failed, time.time() - start))
     sys.exit(1 if failed else 0)
 

@@ -9,7 +9,7 @@ there, no panic happened (unless the test expects one) and QEMU exits with `stat
 
 class KernelTest:
     def __init__(self, name, args=None, cpus=1, mem="128M", expect=(), reject=(), status=0,
-                 timeout=60, stdin="", qemu_extra=(), weight=1, disk=False):
+                 timeout=60, stdin="", qemu_extra=(), weight=1, disk=False, leakcheck=False):
         self.name = name
         self.args = args if args is not None else "test=" + name
         self.cpus, self.mem = cpus, mem
@@ -17,14 +17,19 @@ class KernelTest:
         self.status, self.timeout, self.stdin = status, timeout, stdin
         self.qemu_extra, self.weight = list(qemu_extra), weight
         self.disk = disk  # True: BUILD/disk.img attached as a snapshot (writes are discarded)
+        # The kernel's two leakcheck lines must agree (scripts/leakcheck.py): init= runs only.
+        self.leakcheck = leakcheck
 
 
 class UserTest(KernelTest):
     """Runs the user program /tests/NAME (tests/NAME.c) as init's command on the disk image;
-    it passes when it prints "NAME: ok" and init powers off with status 0."""
+    it passes when it prints "NAME: ok", init powers off with status 0 and the leak check
+    finds everything given back (leakcheck=False, with a comment saying why, exempts a test
+    that leaves processes behind)."""
 
     def __init__(self, name, cpus=3, expect=None, args=None, **kw):
         kw.setdefault("reject", [r"FAIL", r"killed"])
+        kw.setdefault("leakcheck", True)
         super().__init__(name, args=args or "init=/tests/" + name, cpus=cpus, disk=True,
                          expect=expect if expect is not None else [r"%s: ok" % name], **kw)
 
@@ -35,6 +40,7 @@ class CrashTest(KernelTest):
     print `expect`; finally the host fsck must find the image consistent."""
 
     def __init__(self, name, write_args, check_args, kill_after, kill_delay=0.3, **kw):
+        kw.setdefault("leakcheck", True)  # for the second boot (the first one is killed)
         super().__init__(name, args=check_args, cpus=3, disk=True, **kw)
         self.write_args, self.check_args = write_args, check_args
         self.kill_after, self.kill_delay = kill_after, kill_delay
@@ -91,6 +97,7 @@ def kalloc_test(name, mem):
         r"kalloc: pages overwritten by another allocation: 0",
         r"kalloc: free pages before (\d+), after \1",
         r"kalloc: 2048 objects of each of 17 sizes, distinct and intact: yes",
+        r"kalloc: per-class counts follow the allocations: yes",
         r"kalloc: kmalloc objects in use before 0, after 0",
         r"test kalloc: passed",
     ], reject=[r"kalloc: page .* handed out"])
@@ -134,6 +141,12 @@ TESTS = [
              expect=[r"test_string: \d+ checks passed"]),
     UnitTest("unit-opt", ["python3", "scripts/opt.py", "--self-test"],
              expect=[r"opt: \d+ checks passed"]),
+    # scripts/setup.sh: which system, which package, which toolchain, firmware and gdb.
+    UnitTest("unit-setup", ["sh", "tests/unit/test_setup.sh", "{build}/unit/setup"],
+             expect=[r"test_setup: \d+ checks passed"]),
+    # The grader's results.json / results.xml writer and its leak check, on made-up input.
+    UnitTest("unit-grader", ["python3", "tests/unit/test_grader.py", "{build}/unit/grader"],
+             expect=[r"test_grader: \d+ checks passed"]),
     boot_test("boot", "128M", 128, 3),
     boot_test("boot-2g", "2G", 2048, 1),
     smp_test(1),

@@ -39,8 +39,10 @@ pagetable_t pagetable_create(void) {
   return pt;
 }
 
-// Frees the lower half's level-1 and level-0 tables and the root. Panics if a leaf is left.
-void pagetable_destroy(pagetable_t pt) {
+// Frees the lower half's level-1 and level-0 tables, leaving an empty lower half under the
+// root. Panics if a leaf is left. No hart may be using the lower half (its TLB entries would
+// name freed tables).
+void pagetable_free_user_tables(pagetable_t pt) {
   for (int i = 0; i < 256; i++) {
     if (!(pt[i] & PTE_V))
       continue;
@@ -51,11 +53,17 @@ void pagetable_destroy(pagetable_t pt) {
       pagetable_t l0 = pa2kva(PTE2PA(l1[j]));
       for (int k = 0; k < 512; k++)
         if (l0[k] & PTE_V)
-          panic("pagetable_destroy: va %p still mapped",
+          panic("pagetable_free_user_tables: va %p still mapped",
                 (void *)(((uint64)i << 30) | ((uint64)j << 21) | ((uint64)k << 12)));
       kpage_free(l0);
     }
     kpage_free(l1);
+    pt[i] = 0;
   }
+}
+
+// Frees the lower half's tables and the root.
+void pagetable_destroy(pagetable_t pt) {
+  pagetable_free_user_tables(pt);
   kpage_free(pt);
 }

@@ -9,6 +9,7 @@
 pte_t *walk(pagetable_t pt, uint64 va, int alloc);  // level-0 PTE, NULL if absent/no memory
 pagetable_t pagetable_create(void);  // a user page table: empty lower half, kernel upper half
 void pagetable_destroy(pagetable_t pt);  // frees the lower half's tables (leaves must be unmapped)
+void pagetable_free_user_tables(pagetable_t pt);  // the same, keeping the root (emptied)
 
 // The kernel page table (kvm.c).
 extern pagetable_t kernel_pagetable;

@@ -94,8 +94,10 @@ void initlog(uint dev, struct superblock *sb) {
 
 void begin_op(void) {
   struct proc *p = myproc();
-  if (p)
-    p->fs_ops++;  // vm/frame.c: an evictor inside an operation must not start another
+  // One at a time: an operation's end_op waits for its group to commit, which a second one
+  // still open in the same process would hold up for ever.
+  if (p && p->fs_ops++ > 0)
+    panic("begin_op: pid %d (%s) is inside a file-system operation already", p->pid, p->name);
   acquire(&log.lock);
   for (;;) {
     int worst = log.lh.n + (log.outstanding + 1) * MAXOPBLOCKS;

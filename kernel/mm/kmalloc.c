@@ -12,6 +12,8 @@
 #define MIN_SHIFT 4   // 16 bytes
 #define MAX_SHIFT 10  // 1024 bytes
 #define NCLASSES (MAX_SHIFT - MIN_SHIFT + 1)
+_Static_assert(NCLASSES == KMALLOC_NCLASSES && KMALLOC_CLASS_SIZE(0) == (1UL << MIN_SHIFT),
+               "mm.h's size classes are these");
 #define SLAB_MAGIC 0x51ab51ab
 #define FREED_MAGIC 0xf4eef4eef4eef4eeUL  // second word of every free object
 
@@ -172,6 +174,7 @@ void kmalloc_get_stats(struct kmalloc_stats *st) {
   for (int i = 0; i < NCLASSES; i++) {
     acquire(&classes[i].lock);
     st->objects_in_use += classes[i].in_use;
+    st->class_in_use[i] = classes[i].in_use;
     st->slab_pages += classes[i].pages;
     release(&classes[i].lock);
   }

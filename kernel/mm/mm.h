@@ -15,7 +15,10 @@ uint64 kalloc_managed_pages(void);  // pages handed to the allocator at boot (fr
 int kalloc_page_is_free(uint64 pa);  // for tests and the invariant checker
 
 // Small-object allocator (kmalloc.c): sizes up to KMALLOC_MAX bytes, 16-byte aligned.
+// Size classes 16, 32, ... 1024 bytes (KMALLOC_CLASS_SIZE); larger requests get a page.
 #define KMALLOC_MAX 4096
+#define KMALLOC_NCLASSES 7
+#define KMALLOC_CLASS_SIZE(i) (16UL << (i))
 void kmalloc_init(void);
 void *kmalloc(unsigned long size);
 void *kzalloc(unsigned long size);
@@ -24,5 +27,6 @@ struct kmalloc_stats {
   uint64 objects_in_use;  // live kmalloc objects, all sizes
   uint64 slab_pages;      // pages held by size classes
   uint64 large_in_use;    // live objects served as whole pages
+  uint64 class_in_use[KMALLOC_NCLASSES];  // live objects of each size class
 };
 void kmalloc_get_stats(struct kmalloc_stats *s);

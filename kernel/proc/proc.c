@@ -22,6 +22,7 @@
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "proc/exec.h"
+#include "proc/leakcheck.h"
 #include "vm/uaccess.h"
 
 struct proc proc[NPROC];
@@ -462,6 +463,7 @@ static void first_process_setup(struct proc *p) {
   p->cwd = namei("/");
   if (!p->cwd)
     panic("first process: the file system has no root directory");
+  leakcheck_baseline(p);  // init holds nothing yet but its root page table
   static char args[MAXPATH];
   char *argv[MAXARG] = {"init"};
   int argc = 1;

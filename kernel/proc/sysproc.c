@@ -7,6 +7,7 @@
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "proc/exec.h"
+#include "proc/leakcheck.h"
 #include "proc/proc.h"
 #include "proc/syscall.h"
 #include "vm/uaccess.h"
@@ -94,10 +95,12 @@ out:
   return ret;
 }
 
-// poweroff(status): the grader's way to end a run; QEMU exits 0 for status 0, else 1.
+// poweroff(status): the grader's way to end a run; QEMU exits 0 for status 0, else 1. When
+// init calls it in an init= run, the leak check's second line comes first.
 uint64 sys_poweroff(void) {
   int status = argint(0);
   printf("sloth: power off by pid %d (%s), status %d\n", myproc()->pid, myproc()->name, status);
+  leakcheck_at_poweroff(myproc());
   power_off(status == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
 }
 
