@@ -121,6 +121,19 @@ def swap_test(name, boot, program=None, **kw):
     return UserTest(name, args="init=/tests/%s %s" % (program or name, boot), **kw)
 
 
+LOAD_NO_PAGE = ("load page fault", "no such page")
+LOAD_EOF = ("load page fault", "bus error: page past the end of the mapped file")
+STORE_EOF = ("store page fault", "bus error: page past the end of the mapped file")
+
+
+def mmap_test(name, kills=(), **kw):
+    """An mmap test whose children must be killed exactly as `kills` lists, in order (each a
+    (cause, reason) pair for kill_line), and no other process."""
+    lines = [kill_line(name, cause, reason) for cause, reason in kills]
+    kw.setdefault("reject", [r"FAIL", reject_kills_except(*lines) if lines else r"killed"])
+    return UserTest(name, expect=lines + [r"%s: ok" % name], **kw)
+
+
 # Whichever fault of the greedy child finds frames and swap full: a heap store, or a fetch of
 # a text page dropped to make room.
 SWAP_FULL_KILL = kill_line("swap-full", "(store|load|instruction) page fault", "out of memory")
@@ -280,6 +293,53 @@ TESTS = [
     UserTest("page-merge-par", timeout=120, weight=2),
     UserTest("page-merge-stk"),
     UserTest("fork-spt", timeout=120, weight=2),
+    # mmap, munmap, msync and the page cache (tests/mmap-*.c, tests/mmaplib.h): 6.S081's
+    # mmaptest checks, Pintos's mmap cases, sharing, splits, coherence, bad arguments.
+    mmap_test("mmap-basic", [LOAD_NO_PAGE] * 2),
+    mmap_test("mmap-read"),
+    mmap_test("mmap-write"),
+    mmap_test("mmap-close"),
+    mmap_test("mmap-unmap", [LOAD_NO_PAGE] * 2),
+    mmap_test("mmap-overlap"),
+    mmap_test("mmap-twice"),
+    mmap_test("mmap-exit"),
+    mmap_test("mmap-shuffle"),
+    mmap_test("mmap-clean"),
+    mmap_test("mmap-inherit"),
+    mmap_test("mmap-misalign"),
+    mmap_test("mmap-null", [("load page fault", "no such page")]),
+    mmap_test("mmap-over-code"),
+    mmap_test("mmap-over-data"),
+    mmap_test("mmap-over-stk"),
+    mmap_test("mmap-remove"),
+    mmap_test("mmap-zero", [LOAD_EOF, STORE_EOF, LOAD_EOF]),
+    mmap_test("mmap-bad-fd"),
+    mmap_test("mmap-kernel"),
+    mmap_test("mmap-ro", [("store page fault", "write to a read-only page")]),
+    mmap_test("mmap-off"),
+    mmap_test("mmap-bad-off"),
+    mmap_test("mmap-zero-len"),
+    mmap_test("mmap-share"),
+    mmap_test("mmap-split", [LOAD_NO_PAGE] * 3 + [("store page fault", "no such page")]),
+    mmap_test("mmap-bad"),
+    mmap_test("mmap-coherent"),
+    mmap_test("mmap-eof", [LOAD_EOF, STORE_EOF, STORE_EOF]),
+    mmap_test("mmap-truncate", [LOAD_EOF, STORE_EOF, LOAD_EOF]),
+    mmap_test("mmap-anon", [LOAD_NO_PAGE, ("load page fault", "access to a PROT_NONE page"),
+                            ("store page fault", "access to a PROT_NONE page"),
+                            ("store page fault", "write to a read-only page"),
+                            ("instruction page fault", "no such page")]),
+    mmap_test("mmap-strict", args="init=/tests/mmap-strict overcommit=never swapslots=2048"),
+    # Under memory pressure: a shared mapping 4x larger than memory written back through
+    # eviction, then read after a reboot and checked by fsck; a private one 2x larger whose
+    # written pages go to swap; four writers sharing a mapping on 3 harts.
+    CrashTest("mmap-swap", write_args="init=/tests/mmap-swap frames=64",
+              check_args="init=/tests/mmap-swap,check", kill_after="mmap-swap: ok",
+              kill_delay=0, timeout=120, weight=2,
+              expect=[r"mmap-swap: the file survived the reboot", r"mmap-swap: ok"]),
+    mmap_test("mmap-swap-file", args="init=/tests/mmap-swap-file frames=64", timeout=120,
+              weight=2),
+    mmap_test("mmap-smp", args="init=/tests/mmap-smp frames=64", cpus=3, timeout=120, weight=2),
     # Eviction and swap (tests/swap-*.c, tests/swaplib.h). frames=64 is 256 KiB of user memory
     # for all processes together, init included: the tests' pages must go to swap and back.
     swap_test("swap-anon", "frames=64"),

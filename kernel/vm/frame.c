@@ -177,26 +177,52 @@ static void unlink_frame(struct frame *f) {
 
 // ---- Eviction ----
 
-// Tries to take the vm lock of every page that maps f (locks shared by several of them
-// once). 1 with all held, or 0 with none held.
-static int lock_mappers(struct frame *f) {
+// The vm locks of a frame's owners, each once (a process may map a frame at several pages).
+struct owner_locks {
+  struct spinlock *held[NPROC];
+  int n;
+};
+
+// Tries to take the vm lock of every page that maps f: 1 with all held (in ol), or 0 with
+// none held.
+static int lock_mappers(struct frame *f, struct owner_locks *ol) {
+  ol->n = 0;
   for (struct page *m = f->rmap; m; m = m->rmap_next) {
     if (holding(m->area->lock))
       continue;  // another page of the same process: taken already in this loop
-    if (!try_acquire(m->area->lock)) {
-      for (struct page *u = f->rmap; u != m; u = u->rmap_next)
-        if (holding(u->area->lock))
-          release(u->area->lock);
+    if (ol->n == NPROC || !try_acquire(m->area->lock)) {
+      while (ol->n > 0)
+        release(ol->held[--ol->n]);
       return 0;
     }
+    ol->held[ol->n++] = m->area->lock;
   }
   return 1;
 }
 
-static void unlock_mappers(struct frame *f) {
-  for (struct page *m = f->rmap; m; m = m->rmap_next)
-    if (holding(m->area->lock))
-      release(m->area->lock);
+static void unlock_mappers(struct owner_locks *ol) {
+  while (ol->n > 0)
+    release(ol->held[--ol->n]);
+}
+
+int frame_unmap_all_locked(struct frame *f) {
+  struct owner_locks ol;
+  if (!lock_mappers(f, &ol))
+    return 0;
+  for (struct page *m = f->rmap, *next; m; m = next) {
+    next = m->rmap_next;
+    __atomic_store_n(pte_of(m), 0, __ATOMIC_RELEASE);
+    user_tlb_shootdown(m->area->lock, m->va);
+    m->rmap_next = NULL;
+    m->frame = NULL;
+    VM_SUB(pages_resident, 1);
+  }
+  unlock_mappers(&ol);
+  if (f->nmap > 1)
+    VM_SUB(frames_shared, 1);
+  f->rmap = NULL;
+  f->nmap = 0;
+  return 1;
 }
 
 // Clock's second chance: was any mapping (or, for a cached page, a lookup) used since the
@@ -239,18 +265,19 @@ static enum victim_look look(struct frame *f, int use_accessed, void *arg) {
   if (!f->rmap && !(f->flags & FRAME_CACHED))
     panic("frame table: frame %p is on the list, unpinned, but nothing maps or caches it",
           f->kva);
-  if (!lock_mappers(f))
+  struct owner_locks ol;
+  if (!lock_mappers(f, &ol))
     return LOOK_BUSY;
   if (__atomic_load_n(&f->pin, __ATOMIC_ACQUIRE)) {  // pinned by an owner meanwhile
-    unlock_mappers(f);
+    unlock_mappers(&ol);
     return LOOK_BUSY;
   }
   if (use_accessed && test_and_clear_accessed(f)) {
-    unlock_mappers(f);
+    unlock_mappers(&ol);
     return LOOK_RECENT;
   }
   if (!can_save(f, frame_is_dirty(f))) {
-    unlock_mappers(f);
+    unlock_mappers(&ol);
     return LOOK_BUSY;
   }
   int needs_slot = !(f->flags & (FRAME_CACHED | FRAME_DISCARD));
@@ -268,12 +295,12 @@ static enum victim_look look(struct frame *f, int use_accessed, void *arg) {
       __atomic_store_n(pte_of(m), vm_pte(m, f), __ATOMIC_RELEASE);
       m->flags &= ~PAGE_EVICTING;
     }
-    unlock_mappers(f);
+    unlock_mappers(&ol);
     return LOOK_BUSY;
   }
   __atomic_store_n(&f->pin, 1, __ATOMIC_RELAXED);
   f->flags |= FRAME_EVICTING;
-  unlock_mappers(f);
+  unlock_mappers(&ol);
   return LOOK_TAKEN;
 }
 

@@ -71,6 +71,7 @@ static struct frame *fill(struct inode *ip, uint64 index, struct frame *f, enum 
   uint64 off = index * PGSIZE;
   if (off >= ip->size) {
     *why = VM_BEYOND_EOF;
+    vm_free_frame(f);
     return NULL;
   }
   frame_lock_acquire();
@@ -216,8 +217,10 @@ void pcache_unmapped(struct inode *ip) {
 }
 
 // A truncation of locked ip: its cached pages are cut off the file (never written back,
-// and never found again). Frames nobody uses go back at once; a mapped or pinned one lives
-// on, detached, until its last user lets go of it.
+// and never found again). Every mapping of them goes too (its next access finds the page
+// past the end of the file, or what the file holds by then), and their frames are freed. A
+// frame in use at this moment (pinned, being evicted, an owner's lock held) cannot be taken
+// from its mappings now: it lives on, detached, until its last user lets go of it.
 void pcache_truncate(struct inode *ip) {
   for (;;) {
     struct frame *f[PCACHE_BATCH], *unused[PCACHE_BATCH];
@@ -227,7 +230,7 @@ void pcache_truncate(struct inode *ip) {
     for (int i = 0; i < n; i++) {
       __atomic_fetch_or(&f[i]->flags, FRAME_DISCARD, __ATOMIC_RELEASE);
       pcache_remove_locked(f[i]);
-      if (!f[i]->pin && !f[i]->nmap && !(f[i]->flags & FRAME_EVICTING)) {
+      if (!f[i]->pin && !(f[i]->flags & FRAME_EVICTING) && frame_unmap_all_locked(f[i])) {
         frame_pin(f[i]);
         unused[nunused++] = f[i];
       }

@@ -62,7 +62,9 @@ uint64 vm_pin_user_range(struct supplemental_page_table *spt, uint64 va, uint64 
   uint64 end = va + len < va ? USER_TOP : va + len;
   uint64 pinned = 0;
   for (uint64 pva = PGROUNDDOWN(va); pva < end; pva += PGSIZE) {
-    if (!vm_pin_user_page(spt, pva, access, NULL))
+    // The buffer's own first byte, not its page's: a stack page may grow only from at or
+    // above sp, and the buffer may start above sp in a page that begins below it.
+    if (!vm_pin_user_page(spt, MAX(pva, va), access, NULL))
       break;
     pinned = MIN(pva + PGSIZE, end) - va;
   }

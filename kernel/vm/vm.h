@@ -333,6 +333,9 @@ int frame_map(struct page *page, struct frame *frame, enum vm_access access);
 int frame_unmap(struct page *page);
 pte_t vm_pte(const struct page *page, const struct frame *frame);  // the PTE that maps them
 int frame_is_dirty(struct frame *frame);  // FRAME_DIRTY or a mapping's PTE_D (locks: see .c)
+// Removes every mapping of an unpinned frame, if all their owners' locks can be had now;
+// 1 if it did. frame_lock is held.
+int frame_unmap_all_locked(struct frame *frame);
 void frame_pin(struct frame *frame);
 void frame_unpin(struct frame *frame);
 void frame_stats(uint64 *total, uint64 *used);

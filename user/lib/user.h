@@ -40,6 +40,7 @@ struct stat {
 #define O_TRUNC 0x400
 
 // mmap() protections and flags (the Linux values).
+#define PROT_NONE 0x0
 #define PROT_READ 0x1
 #define PROT_WRITE 0x2
 #define PROT_EXEC 0x4
