@@ -24,6 +24,12 @@ static void print_all(const struct vmstat *s) {
     printf("  cost       %8lu instructions per swap-in, %lu per eviction (disk waits "
            "excluded)\n", s->insns_swap_in / s->swap_ins, s->insns_evict / s->evictions);
   printf("committed    %8lu pages of %lu\n", s->committed, s->commit_limit);
+  printf("mapped       %8lu pages  (mmap)\n", s->pages_mapped);
+  printf("page cache   %8lu pages  %8lu hits  %8lu written back  (%lu msyncs)\n",
+         s->pcache_pages, s->pcache_hits, s->writebacks, s->msyncs);
+  printf("shared       %8lu frames\n", s->frames_shared);
+  printf("copy-on-write %7lu faults  %8lu copies  %8lu made writable (last sharer)\n",
+         s->cow_faults, s->cow_copies, s->cow_reused);
 }
 
 int main(int argc, char **argv) {
