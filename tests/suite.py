@@ -330,6 +330,17 @@ TESTS = [
                             ("store page fault", "write to a read-only page"),
                             ("instruction page fault", "no such page")]),
     mmap_test("mmap-strict", args="init=/tests/mmap-strict overcommit=never swapslots=2048"),
+    # Copy-on-write fork (tests/cow-*.c, tests/cowlib.h): 6.S081's cowtest checks (simple, three
+    # generations, file I/O into shared pages, many forks), isolation both ways, under swap
+    # with frames=64, fork storms on 3 harts while others evict, strict accounting.
+    UserTest("cow-simple", args="init=/tests/cow-simple frames=4096 swapslots=512"),
+    UserTest("cow-three"),
+    UserTest("cow-forks", timeout=120, weight=2),
+    UserTest("cow-isolation", expect=[r"cow-isolation: the child's exec runs",
+                                      r"cow-isolation: ok"]),
+    swap_test("cow-swap", "frames=64"),
+    swap_test("cow-smp", "frames=128", cpus=3),
+    UserTest("cow-strict", args="init=/tests/cow-strict overcommit=never swapslots=2048"),
     # Under memory pressure: a shared mapping 4x larger than memory written back through
     # eviction, then read after a reboot and checked by fsck; a private one 2x larger whose
     # written pages go to swap; four writers sharing a mapping on 3 harts.
