@@ -46,7 +46,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import opt  # noqa: E402  (scripts/opt.py)
 
-ROW = re.compile(r"bench: (.*\S)\s+(\d+(\.\d+)?|n/a) (instructions|bytes)")
+ROW = re.compile(r"bench: (.*\S)\s+(\d+(\.\d+)?|n/a) (instructions|bytes|x)")
 SWAP_RUN = re.compile(r"bench-swap: frames=(\d+) used=(\d+) free=(\d+) swap_slots=(\d+)")
 SWAP_WORKLOAD = re.compile(r"bench-swap: (\w+) pages=(\d+) accesses=(\d+) swap_ins=(\d+) "
                            r"swap_outs=(\d+) evictions=(\d+) clean=(\d+) zero=(\d+) file=(\d+)")
@@ -241,6 +241,7 @@ def run_all(opts, suffix):
         return os.path.join(opts.build, name + suffix + ".out")
 
     main = Boot("init=/bench", "bench: done", log("bench"), check_bench)
+    eager = Boot("init=/bench,--fork cow=off", "bench: done", log("bench-eager"), check_bench)
     swap = {}
     if not opts.no_swap:
         for frames in opts.swap_frames:
@@ -248,7 +249,7 @@ def run_all(opts, suffix):
                 swap[(frames, policy)] = Boot(
                     "frames=%d evict=%s init=/bench-swap" % (frames, policy),
                     "bench-swap: done", log("bench-swap-%d-%s" % (frames, policy)), check_swap)
-    boots = [main] + list(swap.values())
+    boots = [main, eager] + list(swap.values())
     with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
         list(pool.map(lambda b: run_boot(opts, b), boots))
     failed = [b for b in boots if b.reason]
@@ -257,6 +258,8 @@ def run_all(opts, suffix):
 
     lines = [l for l in main.lines if l != "bench: done"]
     rows = [ROW.fullmatch(l).group(1, 2, 4) for l in lines if ROW.fullmatch(l)]
+    rows += fork_rows(rows, [ROW.fullmatch(l).group(1, 2, 4) for l in eager.lines
+                             if ROW.fullmatch(l)])
     notes = [l for l in lines if not ROW.fullmatch(l) and l.startswith("bench: note")]
     policy = []
     if swap:
@@ -273,6 +276,24 @@ def run_all(opts, suffix):
                      "runs")
         policy = policy_table(opts, swap)
     return rows, notes, policy, []
+
+
+FORK_BIG = "fork + exit + wait (16 MiB touched heap)"
+FORK_SMALL = "fork + exit + wait (small)"
+
+
+def fork_rows(rows, eager):
+    """The eager copy's fork rows (the cow=off boot), and the two ratios the copy-on-write
+    goals are about: eager / copy-on-write, and 16 MiB / small (both of fork + exit + wait)."""
+    out = [("eager (cow=off): " + label, value, unit) for label, value, unit in eager]
+    cow = {label: int(value) for label, value, _ in rows if value.isdigit()}
+    copy = {label: int(value) for label, value, _ in eager if value.isdigit()}
+    if FORK_BIG in cow and FORK_BIG in copy and FORK_SMALL in cow:
+        out.append(("fork 16 MiB: eager copy / copy-on-write (goal >= 100)",
+                    "%.2f" % (copy[FORK_BIG] / cow[FORK_BIG]), "x"))
+        out.append(("fork 16 MiB / fork small, copy-on-write (goal <= 1.2)",
+                    "%.2f" % (cow[FORK_BIG] / cow[FORK_SMALL]), "x"))
+    return out
 
 
 def number(text):
