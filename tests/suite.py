@@ -136,7 +136,15 @@ def mmap_test(name, kills=(), **kw):
 
 # Whichever fault of the greedy child finds frames and swap full: a heap store, or a fetch of
 # a text page dropped to make room.
-SWAP_FULL_KILL = kill_line("swap-full", "(store|load|instruction) page fault", "out of memory")
+def oom_line(victim):
+    """The OOM killer's line (kernel/vm/oom.c) for a process named victim, killed because it
+    held the most memory when it, or another process, needed a frame."""
+    return (r"oom: killed pid \d+ \(%s\), which held \d+ frames and \d+ swap slots, the most of "
+            r"any process(, and needed a frame|; pid \d+ \(\S+\) needed a frame) with every "
+            r"frame busy and swap full" % victim)
+
+
+SWAP_FULL_KILL = oom_line("swap-full")
 
 CRASH_CHECK_LINES = [r"crash-check: \d+ complete files, \d+ temporaries removed",
                      r"crash-check: ok"]
@@ -229,10 +237,15 @@ TESTS = [
     UserTest("oom-kill", args="init=/tests/oom-kill frames=4096 swapslots=2048", weight=2, reject=[r"FAIL"], expect=[
         # Whichever fault finds frames and swap full: the heap store, or a fetch of a text
         # page that was dropped to make room.
-        r"pid \d+ \(oom-kill\): killed: (store|load|instruction) page fault at va 0x[0-9a-f]+, pc 0x[0-9a-f]+: out of memory",
-        r"pid \d+ \(oom-kill\): killed: (store|load|instruction) page fault at va 0x[0-9a-f]+, pc 0x[0-9a-f]+: out of memory",
+        oom_line("oom-kill"), oom_line("oom-kill"),
         r"oom-kill: the system still runs programs",
         r"oom-kill: ok"]),
+    # The OOM killer picks the process holding the most memory, not the one faulting.
+    UserTest("oom-victim", args="init=/tests/oom-victim frames=512 swapslots=256", timeout=120,
+             weight=2, reject=[r"FAIL", reject_kills_except(oom_line("oom-large"))],
+             expect=[oom_line("oom-large"),
+                     r"oom-victim: the small process finished its 30 rounds",
+                     r"oom-victim: the system still runs programs", r"oom-victim: ok"]),
     UserTest("badptr"),
     UserTest("sh-pipeline"),
     # The memory system: lazy segments, lazy sbrk, stack growth, bad accesses, fork's SPT copy.

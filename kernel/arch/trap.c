@@ -174,6 +174,8 @@ static void user_page_fault(struct proc *p, struct trapframe *tf) {
     vm_hold_for_instruction(&p->spt, tf->epc, tf->tval);
     return;
   }
+  if (killed(p))  // killed while the claim waited (the OOM killer chose it): said already
+    return;
   VM_COUNT(faults_bad);
   vm_event(EV_KILL, p->pid, tf->tval, r);
   kill_for_fault(p, tf, vm_fault_reason(r, access));
@@ -199,6 +201,8 @@ void usertrap(struct trapframe *tf) {
     syscall(p);
   } else if (tf->cause == EXC_INST_PAGE_FAULT || tf->cause == EXC_LOAD_PAGE_FAULT ||
              tf->cause == EXC_STORE_PAGE_FAULT) {
+    if (killed(p))  // killed already (by the OOM killer, say): it said so; just go
+      exit(-1);
     intr_on();  // a file page's claim waits for the disk
     user_page_fault(p, tf);
   } else if (!(tf->cause == EXC_ILLEGAL_INST && first_fp_use(p))) {

@@ -99,8 +99,8 @@ found:
 // Frees a process's page table and returns its slot. p->lock is held. Its user memory is
 // gone already: exit (or a failed fork) killed the SPT, which may sleep.
 void freeproc(struct proc *p) {
-  if (p->spt.npages || p->spt.areas)
-    panic("freeproc: pid %d still has user pages", p->pid);
+  if (p->spt.npages || p->spt.areas || p->pages_swapped)
+    panic("freeproc: pid %d still has user pages (%d in swap)", p->pid, p->pages_swapped);
   if (p->pagetable)
     pagetable_destroy(p->pagetable);
   p->pagetable = NULL;
@@ -382,8 +382,12 @@ static void run(struct cpu *c, struct proc *p) {
 // run() flushes the TLB after setting cpu->proc and before clearing it. So only this hart
 // and the one hart (a process has one thread) that runs the process now need a fence, which
 // saves an inter-processor interrupt on almost every eviction.
+struct proc *vm_lock_owner(struct spinlock *vm_lock) {
+  return (struct proc *)((char *)vm_lock - __builtin_offsetof(struct proc, vm_lock));
+}
+
 void user_tlb_shootdown(struct spinlock *vm_lock, uint64 va) {
-  struct proc *owner = (struct proc *)((char *)vm_lock - __builtin_offsetof(struct proc, vm_lock));
+  struct proc *owner = vm_lock_owner(vm_lock);
   push_off();
   sfence_vma_page(va);
   __atomic_thread_fence(__ATOMIC_SEQ_CST);  // the PTE change before the look at cpu->proc

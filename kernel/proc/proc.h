@@ -48,6 +48,7 @@ struct proc {
   struct spinlock vm_lock;    // the resident state of this process's pages (vm/vm.h: Locking)
   uint64 profile_aside;       // instructions not counted by vm/profile.h's sections
   int fs_ops;                 // file-system operations it is inside (begin_op .. end_op)
+  int pages_swapped;          // of its pages waiting in swap (atomic: evictors on any hart)
   uint64 heap_base;           // end of the program: the heap is [heap_base, sz)
   uint64 sz;                  // end of the heap (the program break)
   struct file *ofile[NOFILE]; // open files
@@ -77,6 +78,7 @@ void clock_tick(void);  // sysproc.c: cpus[0]'s timer tick advances the clock
 // Flushes one user page of the process whose vm lock is vm_lock from every TLB that may
 // hold it (proc.c explains why that is at most one other hart).
 void user_tlb_shootdown(struct spinlock *vm_lock, uint64 va);
+struct proc *vm_lock_owner(struct spinlock *vm_lock);  // the process whose vm_lock it is
 void scheduler(void) __attribute__((noreturn));
 void sched(void);
 int growproc(int64 n);

@@ -92,6 +92,7 @@ static void copy_page(struct page *page, void *arg) {
   } else if (page->swap_slot >= 0) {
     swap_dup(page->swap_slot, 1);
     np->swap_slot = page->swap_slot;
+    swap_page_count(np, 1);
   }
   if (from)
     frame_unpin(from);

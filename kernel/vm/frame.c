@@ -21,8 +21,10 @@
 #include "proc/proc.h"
 #include "vm/profile.h"
 
-// How long vm_get_frame waits for pinned frames to come free before it gives up.
+// How long vm_get_frame waits for pinned frames to come free before it gives up, and how
+// many processes one claim may have the OOM killer kill.
 #define WAIT_TICKS_MAX 100
+#define OOM_VICTIMS_MAX 8
 
 static struct spinlock frame_lock = SPINLOCK_INIT("frame");
 struct frame frame_list = {.next = &frame_list, .prev = &frame_list};  // guarded by frame_lock
@@ -382,31 +384,44 @@ int vm_evict_frame(struct frame *f) {
   return 0;
 }
 
-// A frame for a page, pinned (the caller fills and maps it, then unpins): a new one while
-// the pool has room, else one taken from other pages. NULL when nothing can be evicted:
-// every other frame stays pinned for WAIT_TICKS_MAX ticks, or must be saved where there is
-// no room (swap full).
-struct frame *vm_get_frame(void) {
-#ifdef KDEBUG
-  struct proc *me = myproc();
-  if (me && holding(&me->vm_lock))
-    panic("vm_get_frame: pid %d holds its vm lock (an evictor would release it)", me->pid);
-#endif
-  struct frame *f = new_frame();
-  if (f)
-    return f;
+// A frame taken from other pages by the replacement policy; NULL when none can be: every
+// frame stays pinned for WAIT_TICKS_MAX ticks, or must be saved where there is no room (swap
+// full), or the caller is killed meanwhile.
+static struct frame *evict_for_frame(void) {
   for (int tries = 0; tries <= WAIT_TICKS_MAX; tries++) {
     uint64 busy;
     PROFILE_START(cost);
-    f = vm_get_victim(&busy);
+    struct frame *f = vm_get_victim(&busy);
     int evicted = f && vm_evict_frame(f) == 0;  // a failed write: its pages keep the frame
     PROFILE_STOP(cost, evicted ? &vm_counters.insns_evict : NULL);
     if (evicted)
       return f;
     if (!f && (busy == 0 || !myproc()))
       return NULL;
+    if (!f && sleep_ticks(1) < 0)  // pinned frames come free as copies and transfers end
+      return NULL;
+  }
+  return NULL;
+}
+
+// A frame for a page, pinned (the caller fills and maps it, then unpins): a new one while
+// the pool has room, else one taken from other pages. When none can be taken, the OOM
+// killer (oom.c) kills the process holding the most memory and the claim tries again; NULL
+// when the caller is itself that process (or nothing else can be killed).
+struct frame *vm_get_frame(void) {
+#ifdef KDEBUG
+  struct proc *me = myproc();
+  if (me && holding(&me->vm_lock))
+    panic("vm_get_frame: pid %d holds its vm lock (an evictor would release it)", me->pid);
+#endif
+  for (int victims = 0; victims <= OOM_VICTIMS_MAX; victims++) {
+    struct frame *f = new_frame();
     if (!f)
-      sleep_ticks(1);  // pinned frames come free as copies and disk transfers end
+      f = evict_for_frame();
+    if (f)
+      return f;
+    if (!vm_oom_kill())
+      return NULL;
   }
   return NULL;
 }

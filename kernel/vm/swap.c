@@ -16,6 +16,7 @@
 #include "lib/bootargs.h"
 #include "lib/printf.h"
 #include "mm/mm.h"
+#include "proc/proc.h"
 #include "vm/slots.h"
 
 #define SECTORS_PER_SLOT (PGSIZE / 512)
@@ -131,8 +132,10 @@ int swap_out_dirty_page(struct page *page) {
   long slot = swap_write(f->kva);
   if (slot < 0)
     return -1;
-  for (struct page *m = f->rmap; m; m = m->rmap_next)
+  for (struct page *m = f->rmap; m; m = m->rmap_next) {
     m->swap_slot = slot;
+    swap_page_count(m, 1);
+  }
   if (f->nmap > 1)
     swap_dup(slot, f->nmap - 1);
   return 0;
@@ -144,12 +147,19 @@ int swap_in_page(struct page *page, void *kva) {
     return -1;
   swap_free(page->swap_slot);
   page->swap_slot = -1;
+  swap_page_count(page, -1);
   __atomic_fetch_or(&page->frame->flags, FRAME_DIRTY, __ATOMIC_RELAXED);
   return 0;
 }
 
 void swap_release_page(struct page *page) {
-  if (page->swap_slot >= 0)
+  if (page->swap_slot >= 0) {
     swap_free(page->swap_slot);
+    swap_page_count(page, -1);
+  }
   page->swap_slot = -1;
+}
+
+void swap_page_count(struct page *page, int n) {
+  __atomic_fetch_add(&vm_lock_owner(page->area->lock)->pages_swapped, n, __ATOMIC_RELAXED);
 }

@@ -110,16 +110,16 @@ static enum vm_fault claim_cached_page(struct supplemental_page_table *spt, stru
       frame->flags |= FRAME_DIRTY;  // the only copy of what the page is about to hold
       VM_COUNT(cow_copies);
     }
-    frame_unpin(cached);
+    frame_release(cached);  // taken from the page cache: it may have been cut off meanwhile
     if (!frame)
       return VM_NO_MEMORY;
   }
   if (frame_map(page, frame, access) < 0) {
     if (frame == cached)
-      frame_unpin(cached);  // it stays in the page cache
+      frame_release(cached);  // it stays in the page cache (unless truncated meanwhile)
     else
       vm_free_frame(frame);
-    return VM_NO_MEMORY;
+    return VM_KERNEL_NO_MEMORY;
   }
   if (page->ops->swap_in(page, frame->kva) < 0) {
     unclaim(spt, page);
@@ -142,7 +142,7 @@ enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page 
     return VM_NO_MEMORY;
   if (frame_map(page, frame, access) < 0) {
     vm_free_frame(frame);
-    return VM_NO_MEMORY;
+    return VM_KERNEL_NO_MEMORY;
   }
   if (page->ops->swap_in(page, frame->kva) < 0) {
     unclaim(spt, page);
@@ -217,7 +217,7 @@ static enum vm_fault vm_copy_on_write(struct supplemental_page_table *spt, struc
   frame_release(frame);  // the caller's: the last sharer out frees it
   if (frame_map(page, copy, ACCESS_WRITE) < 0) {
     vm_free_frame(copy);
-    return VM_NO_MEMORY;
+    return VM_KERNEL_NO_MEMORY;
   }
   frame_unpin(copy);
   VM_COUNT(pages_resident);
@@ -233,6 +233,8 @@ enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 ad
     return VM_KERNEL_ADDRESS;
   uint64 va = PGROUNDDOWN(addr);
   struct page *page = spt_find_page(spt, va);
+  if (!page && spt_find_area(spt, va))
+    return VM_KERNEL_NO_MEMORY;  // registered, but no memory for its struct page
   if (!page) {
     // Stack growth: the stack's area reaches down to the page, which is then zero-filled.
     enum vm_fault r = vm_stack_growth(spt, addr, user_sp);
@@ -243,7 +245,7 @@ enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 ad
     VM_COUNT(faults_stack);
     page = spt_find_page(spt, va);
     if (!page)
-      return VM_NO_MEMORY;
+      return VM_KERNEL_NO_MEMORY;
   }
   if (page->flags & PAGE_NOACCESS)
     return VM_NO_ACCESS;
@@ -299,6 +301,8 @@ const char *vm_fault_reason(enum vm_fault r, enum vm_access access) {
     return "bus error: page past the end of the mapped file";
   case VM_NO_ACCESS:
     return "access to a PROT_NONE page";
+  case VM_KERNEL_NO_MEMORY:
+    return "kernel out of memory";
   }
   return "?";
 }

@@ -12,7 +12,7 @@
 //                     reverse map), a pin count, and its place in the page cache if any
 //   supplemental_page_table   va -> struct page (a hash table) plus the sorted list of areas
 //
-// Files: vm.c the fault path and claims; spt.c the table; area.c areas, sbrk, the stack and
+// Files: vm.c the fault path and claims; oom.c the out-of-memory killer; spt.c the table; area.c areas, sbrk, the stack and
 // overcommit; mmap.c mmap, munmap and msync; aspace.c fork's copy and exit's teardown;
 // uaccess.c the kernel's pins of user memory (copyin, copyout, system-call buffers);
 // uninit.c, anon.c, file.c the page types; pcache.c the page cache of mapped files; frame.c
@@ -171,6 +171,7 @@ enum vm_fault {
   VM_IO_ERROR,        // the page's contents could not be read
   VM_BEYOND_EOF,      // a mapped file's page wholly past the end of the file (SIGBUS)
   VM_NO_ACCESS,       // a page mapped PROT_NONE
+  VM_KERNEL_NO_MEMORY,  // no kernel memory for the page's record or a page-table page
 };
 
 enum vm_access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
@@ -346,6 +347,11 @@ void frame_wait(struct frame *frame);  // sleeps until FRAME_EVICTING clears; fr
 // For the gdb helpers and tests: the list of frames in use.
 extern struct frame frame_list;
 
+// oom.c: the out-of-memory killer. Kills the process holding the most memory (not the
+// caller) and waits for it to exit: 1, try again; 0 when the caller is itself the worst or
+// nobody can be killed.
+int vm_oom_kill(void);
+
 // swap.c: the swap partition, in page-sized slots.
 void swap_init(void);              // once the partitions are known (a process: reads disk)
 int swap_reserve(void);            // promises the next swap_write a slot; -1 when full
@@ -362,6 +368,9 @@ void swap_free(long slot);            // one page lets go; the last frees the sl
 int swap_out_dirty_page(struct page *page);
 int swap_in_page(struct page *page, void *kva);
 void swap_release_page(struct page *page);
+// A page took (n = 1) or let go of (n = -1) a slot: its process's pages_swapped, which the
+// OOM killer's badness counts.
+void swap_page_count(struct page *page, int n);
 
 // events.c: the counters, updated with atomics from any hart, and the ring of recent VM
 // events, printed by panic and by gdb's `vmevents`.

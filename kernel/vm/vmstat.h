@@ -46,4 +46,5 @@ struct vmstat {
   unsigned long cow_faults;      // writes to a page that shared its frame read-only
   unsigned long cow_copies;      // of those (and first writes to private file pages), copied
   unsigned long cow_reused;      // of those, the last sharer: made writable, no copy
+  unsigned long oom_kills;       // processes the out-of-memory killer killed
 };
