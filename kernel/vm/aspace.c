@@ -121,33 +121,13 @@ int supplemental_page_table_copy(struct supplemental_page_table *dst,
 struct removal {
   struct supplemental_page_table *spt;
   uint64 start, end;
-  struct frame *batch[PCACHE_BATCH];  // dirty shared pages to write back, pinned
-  int n;
+  struct pcache_batch dirty;  // a shared mapping's pages to write back
 };
 
-static void write_batch(struct removal *r) {
-  pcache_write_back(r->batch, r->n);
-  for (int i = 0; i < r->n; i++)
-    frame_release(r->batch[i]);
-  r->n = 0;
-}
-
-// A resident page of a shared mapping goes into the write-back batch, with its own dirty
-// bit moved to the frame (it is about to go anyway).
 static void collect_shared(struct page *page, void *arg) {
   struct removal *r = arg;
-  if (page->va < r->start || page->va >= r->end || !(page->area->flags & AREA_SHARED))
-    return;
-  struct frame *f = vm_pin_resident(r->spt, page, ACCESS_READ);
-  if (!f)
-    return;
-  if (!(f->flags & FRAME_CACHED)) {  // cut off its file by a truncation: nothing to save
-    frame_unpin(f);
-    return;
-  }
-  r->batch[r->n++] = f;
-  if (r->n == PCACHE_BATCH)
-    write_batch(r);
+  if (page->va >= r->start && page->va < r->end)
+    pcache_batch_add(&r->dirty, r->spt, page);
 }
 
 static void remove_in_range(struct page *page, void *arg) {
@@ -173,8 +153,7 @@ static void for_pages_in(struct removal *r, void (*fn)(struct page *, void *)) {
 void vm_remove_pages(struct supplemental_page_table *spt, uint64 start, uint64 end) {
   struct removal r = {.spt = spt, .start = start, .end = end};
   for_pages_in(&r, collect_shared);
-  if (r.n)
-    write_batch(&r);
+  pcache_batch_flush(&r.dirty);
   for_pages_in(&r, remove_in_range);
 }
 

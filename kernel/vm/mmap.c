@@ -166,18 +166,6 @@ int vm_munmap(uint64 addr, uint64 len) {
   return unmap_range(spt, addr, end);
 }
 
-struct sync_state {
-  struct frame *batch[PCACHE_BATCH];
-  int n;
-};
-
-static void sync_batch(struct sync_state *s) {
-  pcache_write_back(s->batch, s->n);
-  for (int i = 0; i < s->n; i++)
-    frame_unpin(s->batch[i]);
-  s->n = 0;
-}
-
 int vm_msync(uint64 addr, uint64 len, int flags) {
   struct supplemental_page_table *spt = &myproc()->spt;
   uint64 end = addr + PGROUNDUP(len);
@@ -187,24 +175,13 @@ int vm_msync(uint64 addr, uint64 len, int flags) {
   for (uint64 va = addr; va < end; va += PGSIZE)  // Linux: ENOMEM for a hole in the range
     if (!spt_find_area(spt, va))
       return -1;
-  struct sync_state s = {.n = 0};
+  struct pcache_batch dirty = {.n = 0};
   for (uint64 va = addr; va < end; va += PGSIZE) {
     struct page *page = spt_lookup_existing(spt, va);
-    if (!page || !(page->area->flags & AREA_SHARED))
-      continue;
-    struct frame *f = vm_pin_resident(spt, page, ACCESS_READ);
-    if (!f)
-      continue;
-    if (!(f->flags & FRAME_CACHED)) {  // cut off its file by a truncation: nothing to save
-      frame_unpin(f);
-      continue;
-    }
-    s.batch[s.n++] = f;
-    if (s.n == PCACHE_BATCH)
-      sync_batch(&s);
+    if (page)
+      pcache_batch_add(&dirty, spt, page);
   }
-  if (s.n)
-    sync_batch(&s);
+  pcache_batch_flush(&dirty);
   VM_COUNT(msyncs);
   return 0;
 }

@@ -179,7 +179,31 @@ int pcache_write_back(struct frame **frames, int n) {
   return 0;
 }
 
-// Every cached frame of ip, (up to max) into out, pinned. frame_lock is held.
+void pcache_batch_add(struct pcache_batch *b, struct supplemental_page_table *spt,
+                      struct page *page) {
+  if (!(page->area->flags & AREA_SHARED))
+    return;
+  struct frame *f = vm_pin_resident(spt, page, ACCESS_READ);
+  if (!f)
+    return;
+  if (!(f->flags & FRAME_CACHED)) {  // cut off its file by a truncation: nothing to save
+    frame_release(f);
+    return;
+  }
+  b->frames[b->n++] = f;
+  if (b->n == PCACHE_BATCH)
+    pcache_batch_flush(b);
+}
+
+void pcache_batch_flush(struct pcache_batch *b) {
+  if (b->n)
+    pcache_write_back(b->frames, b->n);
+  for (int i = 0; i < b->n; i++)
+    frame_release(b->frames[i]);
+  b->n = 0;
+}
+
+// Every cached frame of ip, (up to max) into out. frame_lock is held.
 static int cached_frames(struct inode *ip, struct frame **out, int max) {
   int n = 0;
   for (int b = 0; b < PCACHE_BUCKETS && n < max; b++)

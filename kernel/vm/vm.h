@@ -292,6 +292,16 @@ struct frame *pcache_get(struct inode *ip, uint64 index, enum vm_fault *why);
 #define PCACHE_BATCH 8
 int pcache_write_back(struct frame **frames, int n);
 void pcache_remove_locked(struct frame *f);  // out of the index; frame_lock held
+// A batch of a shared mapping's resident pages to write back in one operation (msync,
+// munmap, exit): pcache_batch_add pins the page's cached frame, if it has one, and writes
+// the batch when it is full; pcache_batch_flush writes the rest and lets go of the pins.
+struct pcache_batch {
+  struct frame *frames[PCACHE_BATCH];
+  int n;
+};
+void pcache_batch_add(struct pcache_batch *b, struct supplemental_page_table *spt,
+                      struct page *page);
+void pcache_batch_flush(struct pcache_batch *b);
 void pcache_unmapped(struct inode *ip);  // the last mapping of ip is gone: drop its pages
 // fs.c's hooks: readi and writei go through a cached page when there is one; truncation
 // cuts the cache off the file. ip is locked.
