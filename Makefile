@@ -42,7 +42,8 @@ HOSTCC := cc
 PYTHON := python3
 
 # -misa-spec=2.2 -march=rv64imac: integer-only kernel (no FP registers to save for itself)
-# that still links with libgcc (see ../shared/PLATFORM.md on the multilib trap).
+# that still links with libgcc: spelt rv64imac_zicsr_zifencei instead, gcc 12 picks the lp64d
+# libgcc and the link fails (docs/syscalls.md, "Writing a program").
 KARCH := -misa-spec=2.2 -march=rv64imac -mabi=lp64 -mcmodel=medany
 KCFLAGS := $(KARCH) -std=gnu11 -O$(OPT) -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-common -fno-builtin -fno-stack-protector -fno-pie \

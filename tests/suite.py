@@ -5,6 +5,13 @@ program. `expect` lists regular expressions that must each match a whole output 
 order; `reject` lists patterns that must match no line. A test passes when its lines are
 there, no panic happened (unless the test expects one) and QEMU exits with `status`.
 """
+import os
+import re
+import sys
+
+TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+sys.path.insert(0, os.path.join(TOP, "scripts"))
+import gdbdoc  # noqa: E402  (scripts/gdbdoc.py)
 
 
 class KernelTest:
@@ -61,6 +68,19 @@ class GdbTest(KernelTest):
         self.commands = list(commands)
 
 
+def doc_gdb_test(name, path, timeout=120):
+    """A GdbTest whose boot, commands and expected output are read from a document
+    (scripts/gdbdoc.py): the document cannot go stale without the test failing. A document
+    that cannot be read as such becomes a test that fails with the reason."""
+    try:
+        session = gdbdoc.load(os.path.join(TOP, path))
+    except gdbdoc.DocError as e:
+        return GdbTest(name, commands=[], expect=[re.escape("%s: %s" % (path, e))])
+    return GdbTest(name, commands=gdbdoc.test_commands(session), args=session.args,
+                   cpus=session.cpus, expect=gdbdoc.test_expect(session), timeout=timeout,
+                   disk=True)
+
+
 PANIC_EXIT = 3
 
 BOOT_LINES = [
@@ -104,7 +124,8 @@ def kalloc_test(name, mem):
 
 
 def kill_line(name, cause, reason, va=r"0x[0-9a-f]+"):
-    """The kernel's one line for a process killed by a bad access (see DESIGN.md)."""
+    """The kernel's one line for a process killed by a bad access (docs/vm.md, "Result
+    codes")."""
     return r"pid \d+ \(%s\): killed: %s at va %s, pc 0x[0-9a-f]+: %s" % (name, cause, va, reason)
 
 
@@ -473,4 +494,7 @@ TESTS = [
         r"(Thread \d+ hit )?Breakpoint \d+, power_off \(status=(status@entry=)?0\) at kernel/arch/power\.c:\d+",
         r"Remote connection closed",
     ]),
+    # docs/gdb.md's walk-through, run as written: a lazy file page, copy-on-write after fork,
+    # a page out to swap and back (commands and expected lines are read from the page).
+    doc_gdb_test("gdb-doc", "docs/gdb.md"),
 ]

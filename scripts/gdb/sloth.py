@@ -9,7 +9,9 @@
                  initializer, file inode and offset), then every struct page by va (type,
                  rwx, resident or not, frame kva and pa); default: the selected hart's process
   frames         the frame table: each frame's kva, pa, pin count, page va and type, owner
-  faultbreak VA  stop at the next page fault on VA's page (in vm_try_handle_fault)
+  swap           the swap slot map: each used slot, its share count, the pages that name it
+  faultbreak VA [PID]  stop at the next page fault on VA's page (in vm_try_handle_fault),
+                 by any process or only by process PID
   vmevents [N]   the VM event ring (faults, claims, evictions, swaps, kills), oldest first
 """
 import os
@@ -19,7 +21,7 @@ import gdb
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sloth_util import DIRECT_MAP, address, read_u64, u64  # noqa: E402
-import sloth_vm  # noqa: E402,F401  (registers spt, frames, faultbreak, vmevents)
+import sloth_vm  # noqa: E402,F401  (registers spt, frames, swap, faultbreak, vmevents)
 
 PTE_BITS = "VRWXUGAD"
 

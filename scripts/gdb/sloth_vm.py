@@ -251,20 +251,24 @@ class Frames(gdb.Command):
 
 
 class FaultBreakpoint(gdb.Breakpoint):
-    """Stops at the entry of vm_try_handle_fault when its addr (a1) lies in one page. At the
-    entry instruction the arguments are still in a0..a3 whatever the optimisation level."""
+    """Stops at the entry of vm_try_handle_fault when its addr (a1) lies in one page (and,
+    with a pid, when that process faults). At the entry instruction the arguments are still
+    in a0..a3 whatever the optimisation level."""
 
-    def __init__(self, va):
+    def __init__(self, va, pid=None):
         super().__init__("*vm_try_handle_fault", temporary=True)
         self.page = va & ~(PGSIZE - 1)
+        self.pid = pid
 
     def stop(self):
         addr = u64(gdb.parse_and_eval("$a1"))
         if addr & ~(PGSIZE - 1) != self.page:
             return False
+        p = current_proc()
+        if self.pid is not None and (p is None or int(p["pid"]) != self.pid):
+            return False
         access = enum_name(gdb.parse_and_eval("$a2"), "enum vm_access")
         access = access[len("ACCESS_"):].lower() if access.startswith("ACCESS_") else access
-        p = current_proc()
         print("faultbreak: %s fault at va %#x (page %#x) by %s, called from %s" % (
             access, addr, self.page, proc_label(p) if p is not None else "no process",
             symbol_at(u64(gdb.parse_and_eval("$ra")))))
@@ -272,18 +276,21 @@ class FaultBreakpoint(gdb.Breakpoint):
 
 
 class FaultBreak(gdb.Command):
-    """faultbreak VA: stop at the next page fault (vm_try_handle_fault) on VA's page."""
+    """faultbreak VA [PID]: stop at the next page fault (vm_try_handle_fault) on VA's page,
+    by any process or only by process PID."""
 
     def __init__(self):
         super().__init__("faultbreak", gdb.COMMAND_BREAKPOINTS)
 
     def invoke(self, arg, from_tty):
-        if not arg.strip():
-            raise gdb.GdbError("usage: faultbreak VA")
-        va = u64(gdb.parse_and_eval("(unsigned long)(%s)" % arg))
-        bp = FaultBreakpoint(va)
-        print("faultbreak: breakpoint %d stops at the next fault on page %#x" % (
-            bp.number, bp.page))
+        args = gdb.string_to_argv(arg)
+        if not 1 <= len(args) <= 2:
+            raise gdb.GdbError("usage: faultbreak VA [PID]")
+        va = u64(gdb.parse_and_eval("(unsigned long)(%s)" % args[0]))
+        pid = int(gdb.parse_and_eval(args[1])) if len(args) == 2 else None
+        bp = FaultBreakpoint(va, pid)
+        print("faultbreak: breakpoint %d stops at the next fault on page %#x%s" % (
+            bp.number, bp.page, "" if pid is None else " by pid %d" % pid))
 
 
 class Swap(gdb.Command):

@@ -5,17 +5,22 @@ from the weights, the total, failure output with the reason and the log's last l
 results.xml that parses as JUnit (counts, test cases in order, failures with their message),
 even for logs holding characters XML cannot carry. The leak check (scripts/leakcheck.py)
 must pass equal lines, allow for the named caches and nothing else, and fail a changed
-figure, a leftover process, a missing or unreadable line with a reason that names it.
+figure, a leftover process, a missing or unreadable line with a reason that names it. The
+reader of docs/gdb.md (scripts/gdbdoc.py) must find the page's boot, commands and output, turn
+each shown line into a pattern that matches it and its run-to-run variants but not a changed
+type, state or count, and refuse a page it cannot read.
     usage: tests/unit/test_grader.py WORKDIR
 """
 import json
 import os
+import re
 import sys
 import xml.etree.ElementTree as ET
 
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 sys.path.insert(0, os.path.join(TOP, "scripts"))
 sys.path.insert(0, os.path.join(TOP, "tests"))
+import gdbdoc  # noqa: E402
 import leakcheck  # noqa: E402
 import results  # noqa: E402
 import suite  # noqa: E402
@@ -184,6 +189,78 @@ def check_suite():
     check("suite: kernel tests (no init) are not", not any(t.leakcheck for t in kernel_only))
 
 
+def matches(shown, actual):
+    return re.fullmatch(gdbdoc.line_pattern(shown), actual) is not None
+
+
+PAGE_LINE = ("  page 0x0000000000010000  VM_FILE             r-x  resident      kva "
+             "0xffffffc080270000  pa 0x80270000  pin 1  struct page 0xffffffc080276240")
+SAMPLE = """```sh
+make qemu-gdb CPUS=2 ARGS="init=/tests/x frames=64"
+```
+```gdb
+(gdb) spt
+spt of pid 1 (init): 5 areas
+...
+(gdb) continue
+Continuing.
+Run till exit from #0  f (...) at kernel/vm/vm.c:12
+done
+```
+"""
+
+
+def check_gdbdoc():
+    check("gdbdoc: a shown line matches itself", matches(PAGE_LINE, PAGE_LINE))
+    moved = PAGE_LINE.replace("0xffffffc080270000", "0xffffffc080391000").replace(
+        "pa 0x80270000", "pa 0x80391000").replace("0xffffffc080276240", "0xffffffc080299a80")
+    check("gdbdoc: ... and the same line with other addresses", matches(PAGE_LINE, moved))
+    for old, new in (("pin 1", "pin 2"), ("VM_FILE", "VM_ANON"), ("r-x", "rw-"),
+                     ("resident     ", "not resident"), ("0x0000000000010000", "0x0000000000011000")):
+        check("gdbdoc: a changed %r is caught" % old,
+              not matches(PAGE_LINE, PAGE_LINE.replace(old, new, 1)))
+    fault = "faultbreak: write fault at va 0x3fffffef60 (page 0x3fffffe000) by pid 1 (init)"
+    check("gdbdoc: the offset inside a page varies",
+          matches(fault, fault.replace("0x3fffffef60", "0x3fffffe008").replace("pid 1", "pid 7")))
+    check("gdbdoc: ... the page does not",
+          not matches(fault, fault.replace("0x3fffffef60", "0x3ffffff008")))
+    frame = "#3  0xffffffc0802106f2 in vm_try_handle_fault (...) at kernel/vm/vm.c:255"
+    check("gdbdoc: frame and line numbers, arguments vary",
+          matches(frame, "#12 0xffffffc080200010 in vm_try_handle_fault (spt=0x1, addr=2) at "
+                  "kernel/vm/vm.c:31"))
+    check("gdbdoc: ... the function does not",
+          not matches(frame, frame.replace("vm_try_handle_fault", "vm_do_claim_page")))
+    session = gdbdoc.parse(SAMPLE)
+    check("gdbdoc: the boot", (session.cpus, session.args) == (2, "init=/tests/x frames=64"),
+          (session.cpus, session.args))
+    check("gdbdoc: the commands", session.commands == ["spt", "continue"], session.commands)
+    check("gdbdoc: the expected lines, without ... and interactive-only ones",
+          [(i, line) for i, line, _ in session.expected] ==
+          [(0, "spt of pid 1 (init): 5 areas"), (1, "done")], session.expected)
+    check("gdbdoc: each command's output follows its marker",
+          gdbdoc.test_expect(session)[0] == r"\(gdb\) spt" and
+          gdbdoc.test_commands(session)[:2] == ["echo (gdb) spt\\n", "spt"],
+          (gdbdoc.test_expect(session), gdbdoc.test_commands(session)))
+    for bad, why in ((SAMPLE.replace("make qemu-gdb", "make qemu"), "no make qemu-gdb line"),
+                     (SAMPLE.replace("CPUS=2", "MEM=1G"), "a setting the test cannot make"),
+                     (SAMPLE.replace("(gdb) ", ""), "no commands"),
+                     (SAMPLE[:-4], "an unclosed block")):
+        try:
+            gdbdoc.parse(bad)
+            check("gdbdoc: refuses a page with %s" % why, False)
+        except gdbdoc.DocError:
+            check("gdbdoc: refuses a page with %s" % why, True)
+    page = gdbdoc.load(os.path.join(TOP, "docs", "gdb.md"))
+    check("gdbdoc: docs/gdb.md has a session", len(page.commands) > 20 and
+          len(page.expected) > 50, (len(page.commands), len(page.expected)))
+    unmatched = [line for _, line, _ in page.expected if not matches(line, line)]
+    check("gdbdoc: every line docs/gdb.md shows matches its own pattern", not unmatched,
+          unmatched[:3])
+    test = next((t for t in suite.TESTS if t.name == "gdb-doc"), None)
+    check("gdbdoc: the suite runs docs/gdb.md", test is not None and
+          test.commands == gdbdoc.test_commands(page) and test.args == page.args)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: test_grader.py WORKDIR")
@@ -192,6 +269,7 @@ def main():
     check_results(work)
     check_leaks()
     check_suite()
+    check_gdbdoc()
     if failed:
         print("test_grader: %d of %d checks failed" % (failed, passed + failed))
         sys.exit(1)
