@@ -17,6 +17,7 @@
 #include "lib/printf.h"
 #include "mm/mm.h"
 #include "vm/slots.h"
+#include "vm/vmtools.h"
 
 #define SECTORS_PER_SLOT (PGSIZE / 512)
 
@@ -152,4 +153,16 @@ void swap_release_page(struct page *page) {
   if (page->swap_slot >= 0)
     swap_free(page->swap_slot);
   page->swap_slot = -1;
+}
+
+// For the invariant checker (vmtools.h): swap_lock from outside, the number of slots, and a
+// slot's share count with swap_lock held (0: free).
+void swap_lock_acquire(void) { acquire(&swap_lock); }
+void swap_lock_release(void) { release(&swap_lock); }
+uint64 swap_nslots(void) { return slots.nslots; }
+
+int swap_slot_shares(uint64 slot) {
+  if (slot >= slots.nslots)
+    return -1;
+  return slot_in_use(&slots, slot) ? *shares_of(slot) : 0;
 }
