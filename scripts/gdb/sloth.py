@@ -11,6 +11,9 @@
   frames         the frame table: each frame's kva, pa, pin count, page va and type, owner
   faultbreak VA  stop at the next page fault on VA's page (in vm_try_handle_fault)
   vmevents [N]   the VM event ring (faults, claims, evictions, swaps, kills), oldest first
+  swap           the swap slots: used, reserved, which page holds each, its share count
+  vmcheck        do the SPTs, page tables, frame table, page cache and swap slots agree?
+                 (kernel/vm/check.c's invariants): the first disagreement, or ok
 """
 import os
 import sys
@@ -19,7 +22,8 @@ import gdb
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sloth_util import DIRECT_MAP, address, read_u64, u64  # noqa: E402
-import sloth_vm  # noqa: E402,F401  (registers spt, frames, faultbreak, vmevents)
+import sloth_vm  # noqa: E402,F401  (registers spt, frames, faultbreak, vmevents, swap)
+import sloth_vmcheck  # noqa: E402,F401  (registers vmcheck)
 
 PTE_BITS = "VRWXUGAD"
 
