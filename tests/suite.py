@@ -364,7 +364,8 @@ TESTS = [
         r"vmtrace-ring: ok"]),
     # The vmtrace= boot argument: every fault of the program echoed with its branch.
     UserTest("vmtrace-echo", args="init=/tests/vmtrace-echo frames=64 vmtrace=vmtrace-echo",
-             reject=[r"FAIL", reject_kills_except(VMTRACE_ECHO_KILL)], expect=[
+             reject=[r"FAIL", r"bootargs: unknown", reject_kills_except(VMTRACE_ECHO_KILL)],
+             expect=[
         r"vmtrace: echoing every page fault of the processes named vmtrace-echo",
         VMTRACE_ECHO % ("exec", "text", "file read"),
         r"vmtrace-echo: step: write a fresh heap page",
