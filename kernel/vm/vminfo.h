@@ -12,7 +12,8 @@
 // ends above `from` as a VMQ_AREA record followed by VMQ_RUN records that cover its pages
 // (from `from` on) in order, each a run of pages in the same state. When the records did not
 // fit, the VMQ_PROC record's `start` says where to ask next (runs split there are the
-// caller's to join); 0 means the map is complete. Each call is one consistent picture.
+// caller's to join); 0 means the map is complete (n >= 3 always gets past an area and a
+// run, so that a loop over `start` ends). Each call is one consistent picture.
 // -1: no such process, a process that is not asleep (only the caller itself, or a process
 // that is SLEEPING, can be looked at: see vminfo.c), n < 1, or a bad buffer.
 struct vmq_rec {
