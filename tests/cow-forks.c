@@ -29,5 +29,6 @@ int main(void) {
   CHECK(b.cow_copies - a.cow_copies >= FORKS, "%lu copies for %d children that each wrote a "
         "page", b.cow_copies - a.cow_copies, FORKS);
   check_pages("parent", heap, N, 20);
+  check_vm_invariants();
   test_pass();
 }

@@ -142,5 +142,6 @@ int main(void) {
   child_shrinks();
   child_execs();
   parent_exits_first();
+  check_vm_invariants();
   test_pass();
 }

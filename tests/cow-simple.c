@@ -37,5 +37,6 @@ int main(void) {
         "writable without a copy, %lu copied", b.cow_reused - a.cow_reused,
         b.cow_copies - a.cow_copies);
   CHECK(b.cow_copies == a.cow_copies, "pages copied with no sharer left");
+  check_vm_invariants();
   test_pass();
 }

@@ -52,5 +52,6 @@ int main(void) {
   struct vmstat st = vm_now();
   printf("cow-smp: %lu copy-on-write faults, %lu copies, %lu evictions in all\n", st.cow_faults,
          st.cow_copies, st.evictions);
+  check_vm_invariants();
   test_pass();
 }

@@ -29,5 +29,6 @@ int main(void) {
   }
   expect_child_status(0);
   check_pages("the parent's pages", h, n, 71);
+  check_vm_invariants();
   test_pass();
 }

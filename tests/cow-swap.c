@@ -46,5 +46,6 @@ int main(void) {
         before.frames_used, after.frames_used);
   CHECK(after.frames_shared == before.frames_shared, "shared frames: %lu before, %lu after",
         before.frames_shared, after.frames_shared);
+  check_vm_invariants();
   test_pass();
 }

@@ -30,5 +30,6 @@ int main(void) {
   }
   expect_child_status(0);
   check_pages("parent", heap, N, 10);
+  check_vm_invariants();
   test_pass();
 }

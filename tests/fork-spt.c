@@ -247,5 +247,6 @@ int main(void) {
   CHECK((uint64)data_words % PAGE == 0, "misaligned test data");
   isolation();
   leak_check();
+  check_vm_invariants();
   test_pass();
 }

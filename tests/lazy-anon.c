@@ -102,5 +102,6 @@ int main(void) {
   for (int pg = 1; pg < BIG_PAGES - 1; pg++)
     resident += vec[pg] & 1;
   CHECK(resident == n, "%d pages resident, expected %d", resident, n);
+  check_vm_invariants();
   test_pass();
 }

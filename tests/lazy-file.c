@@ -84,5 +84,6 @@ int main(void) {
     resident += vec[pg] & 1;
   }
   CHECK(resident == n + 1, "%d pages resident, expected %d", resident, n + 1);
+  check_vm_invariants();
   test_pass();
 }

@@ -139,5 +139,6 @@ int main(void) {
 
   expect_killed(store_above_break, heap, "a store above the break");
   expect_killed(load_at_break, 0, "a load at the break");
+  check_vm_invariants();
   test_pass();
 }

@@ -38,5 +38,6 @@ int main(void) {
   int (*fn)(void) = (int (*)(void))x;
   CHECK(fn() == 42, "code in an executable mapping returned %d", fn());
   mm_expect_killed(fault_jump, a + PAGE, "a jump into an unmapped page");
+  check_vm_invariants();
   test_pass();
 }

@@ -30,5 +30,6 @@ int main(void) {
   refused(dir, "a directory");
   uchar *a = mm_map(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, 1000, 0);
   CHECK(a[100] == 0, "anonymous memory is not zero");
+  check_vm_invariants();
   test_pass();
 }

@@ -14,5 +14,6 @@ int main(void) {
   CHECK(mmap(0, 2 * PAGE, PROT_READ, MAP_PRIVATE, fd, (1UL << 32) - PAGE) == MAP_FAILED,
         "a mapping ending past 4 GiB of file accepted");
   CHECK(mm_vmstat().pages_mapped == before.pages_mapped, "refused mappings were registered");
+  check_vm_invariants();
   test_pass();
 }

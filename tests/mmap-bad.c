@@ -69,5 +69,6 @@ int main(void) {
   static uchar buf[2 * PAGE];
   mm_read_file("mb", 0, buf, 2 * PAGE);
   mm_check("the file", buf, 0, 2 * PAGE, 40);
+  check_vm_invariants();
   test_pass();
 }

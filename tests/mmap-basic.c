@@ -151,5 +151,6 @@ int main(void) {
   two_files();
   fork_sharing();
   unlink("mm-f");
+  check_vm_invariants();
   test_pass();
 }

@@ -23,5 +23,6 @@ int main(void) {
   after = mm_vmstat();
   CHECK(after.writebacks - before.writebacks == 1, "%lu pages written back, expected 1",
         after.writebacks - before.writebacks);
+  check_vm_invariants();
   test_pass();
 }

@@ -15,5 +15,6 @@ int main(void) {
   uchar b[PAGE + 8];
   mm_read_file("mc", 0, b, PAGE + 8);
   CHECK(b[PAGE + 7] == 0x77, "the write after close did not reach the file (0x%x)", b[PAGE + 7]);
+  check_vm_invariants();
   test_pass();
 }

@@ -44,5 +44,6 @@ int main(void) {
         buf[0], buf[299]);
   CHECK(mm_file_size("mco") == 2 * PAGE + 14, "size %lu", mm_file_size("mco"));
   close(fd);
+  check_vm_invariants();
   test_pass();
 }

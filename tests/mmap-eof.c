@@ -23,5 +23,6 @@ int main(void) {
     CHECK(p[i] == 0, "after munmap byte %lu past the end reads 0x%x", i, p[i]);
   uchar *q = mm_map(0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
   mm_expect_killed(fault_store, q + 2 * PAGE, "a store to a private page past the end");
+  check_vm_invariants();
   test_pass();
 }

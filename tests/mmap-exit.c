@@ -17,5 +17,6 @@ int main(void) {
   static uchar buf[2 * PAGE];
   mm_read_file("me", 0, buf, 2 * PAGE);
   mm_check("file after the child's exit", buf, 0, 2 * PAGE, 20);
+  check_vm_invariants();
   test_pass();
 }

@@ -21,5 +21,6 @@ int main(void) {
   expect_child_status(0);
   mm_check("shared page after the child wrote it", s, 0, PAGE, 23);
   mm_check("private page after the child wrote its own", p, PAGE, PAGE, 22);
+  check_vm_invariants();
   test_pass();
 }

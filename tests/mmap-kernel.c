@@ -21,5 +21,6 @@ int main(void) {
   CHECK(mmap(0, 1UL << 40, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED,
         "a 1 TiB mapping accepted (user space is 256 GiB)");
   CHECK(munmap((void *)0xffffffc080200000UL, PAGE) == -1, "munmap of kernel space accepted");
+  check_vm_invariants();
   test_pass();
 }

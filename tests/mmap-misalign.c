@@ -14,5 +14,6 @@ int main(void) {
   CHECK(mm_vmstat().pages_mapped == before.pages_mapped, "a refused mmap changed pages_mapped");
   uchar *p = mm_map((void *)0x20000123, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
   mm_check("hinted mapping", p, 0, PAGE, 24);
+  check_vm_invariants();
   test_pass();
 }

@@ -13,5 +13,6 @@ int main(void) {
   CHECK(mmap(0, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) ==
         MAP_FAILED, "MAP_FIXED_NOREPLACE at 0 accepted");
   mm_expect_killed(fault_load, 0, "a NULL load");
+  check_vm_invariants();
   test_pass();
 }

@@ -13,5 +13,6 @@ int main(void) {
   uchar b[1];
   mm_read_file("moff", 6 * PAGE, b, 1);
   CHECK(b[0] == 0x11, "the write through an offset mapping is at the wrong place (0x%x)", b[0]);
+  check_vm_invariants();
   test_pass();
 }

@@ -10,5 +10,6 @@ int main(void) {
         MAP_FAILED, "a mapping over the text at %p accepted", (void *)text);
   CHECK(mmap((void *)0x10000, PAGE, PROT_READ, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0) ==
         MAP_FAILED, "a mapping over the first text page accepted");
+  check_vm_invariants();
   test_pass();  // runs the text: still there
 }

@@ -23,5 +23,6 @@ int main(void) {
   CHECK(mmap((void *)((uint64)heap & ~(PAGE - 1)), PAGE, PROT_READ,
              MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0) == MAP_FAILED, "a mapping over the heap accepted");
   CHECK(data == 42 && bss[2 * PAGE] == 0, "data %d, bss %d", data, bss[2 * PAGE]);
+  check_vm_invariants();
   test_pass();
 }

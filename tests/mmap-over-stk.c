@@ -17,5 +17,6 @@ int main(void) {
         "MAP_FIXED in the stack's room to grow accepted");
   CHECK(munmap((void *)sp, PAGE) == -1, "munmap of the stack accepted");
   CHECK(local == 'x', "the stack changed");
+  check_vm_invariants();
   test_pass();
 }

@@ -18,5 +18,6 @@ int main(void) {
   mm_check("first page, kept", p, 0, PAGE, 16);
   mm_check("second page, replaced", p + PAGE, PAGE, PAGE, 17);
   CHECK(munmap(p, 2 * PAGE) == 0, "munmap");
+  check_vm_invariants();
   test_pass();
 }

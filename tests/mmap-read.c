@@ -15,5 +15,6 @@ int main(void) {
   }
   CHECK(munmap(p, 6 * PAGE) == 0, "munmap");
   close(fd);
+  check_vm_invariants();
   test_pass();
 }

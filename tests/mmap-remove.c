@@ -34,5 +34,6 @@ int main(void) {
   CHECK(again == ino, "after the last munmap a new file got inode %u, not the freed %u", again,
         ino);
   unlink("mrm-again");
+  check_vm_invariants();
   test_pass();
 }

@@ -21,5 +21,6 @@ int main(void) {
         "mapping of a write-only fd accepted");
   CHECK(mmap(0, PAGE, PROT_WRITE, MAP_SHARED, wfd, 0) == MAP_FAILED,
         "PROT_WRITE mapping of a write-only fd accepted");
+  check_vm_invariants();
   test_pass();
 }

@@ -50,5 +50,6 @@ int main(void) {
   // write() is seen by the mapping at once, too.
   CHECK(write(fd, "WRITE", 5) == 5, "write");
   CHECK(p[0] == 'W' && p[4] == 'E', "the mapping does not see write() (%c%c)", p[0], p[4]);
+  check_vm_invariants();
   test_pass();
 }

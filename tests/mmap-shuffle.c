@@ -42,5 +42,6 @@ int main(void) {
   for (uint64 i = 0; i < SIZE; i++)
     CHECK(buf[i] == q[i], "byte %lu of the shuffled file is 0x%x, expected 0x%x", i, buf[i], q[i]);
   close(fd);
+  check_vm_invariants();
   test_pass();
 }

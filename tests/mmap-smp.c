@@ -55,5 +55,6 @@ int main(void) {
   }
   struct vmstat st = mm_vmstat();
   printf("mmap-smp: %lu write-backs, %lu evictions in all\n", st.writebacks, st.evictions);
+  check_vm_invariants();
   test_pass();
 }

@@ -31,5 +31,6 @@ int main(void) {
   CHECK(munmap(a + PAGE, 3 * PAGE) == 0, "munmap of 3 anonymous pages");
   CHECK(a[0] == 'a' && a[4 * PAGE] == 'e', "the kept pages hold %c %c", a[0], a[4 * PAGE]);
   mm_expect_killed(fault_store, a + 2 * PAGE, "a store to an unmapped anonymous page");
+  check_vm_invariants();
   test_pass();
 }

@@ -25,5 +25,6 @@ int main(void) {
   CHECK(munmap(a, room / 2 * PAGE) == 0, "munmap");
   CHECK(mm_vmstat().committed == st.committed, "munmap did not give the commitment back");
   CHECK(munmap(s, (room + 1) * PAGE) == 0 && munmap(r, (room + 1) * PAGE) == 0, "munmap");
+  check_vm_invariants();
   test_pass();
 }

@@ -32,5 +32,6 @@ int main(void) {
     CHECK(read(fd, buf, PAGE) == (int)PAGE, "read");
     mm_check("the file after a private mapping", buf, pg * PAGE, PAGE, 70);
   }
+  check_vm_invariants();
   test_pass();
 }

@@ -53,5 +53,6 @@ int main(int argc, char **argv) {
   check_file(npages, 51);
   struct vmstat d = mm_vmstat();
   CHECK(d.pcache_pages == 0, "%lu pages still cached after the last munmap", d.pcache_pages);
+  check_vm_invariants();
   test_pass();
 }

@@ -27,5 +27,6 @@ int main(void) {
   mm_make_file("mtr", 2 * PAGE, 45);
   p = mm_map(0, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
   mm_check("the file written afresh", p, 0, 2 * PAGE, 45);
+  check_vm_invariants();
   test_pass();
 }

@@ -16,5 +16,6 @@ int main(void) {
   struct vmstat st = mm_vmstat();
   CHECK(st.frames_shared >= 1, "no frame is shared (frames_shared %lu)", st.frames_shared);
   CHECK(munmap(a, PAGE) == 0 && munmap(b, PAGE) == 0, "munmap");
+  check_vm_invariants();
   test_pass();
 }

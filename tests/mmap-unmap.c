@@ -15,5 +15,6 @@ int main(void) {
   CHECK(munmap(p, 2 * PAGE) == 0, "a second munmap of the same range (nothing mapped) failed");
   CHECK(munmap(p + 1, PAGE) == -1, "munmap of an unaligned address succeeded");
   CHECK(munmap(p, 0) == -1, "munmap of length 0 succeeded");
+  check_vm_invariants();
   test_pass();
 }

@@ -15,5 +15,6 @@ int main(void) {
   static uchar buf[3 * PAGE];
   mm_read_file("mw", 0, buf, 3 * PAGE);
   mm_check("file after munmap", buf, 0, 3 * PAGE, 13);
+  check_vm_invariants();
   test_pass();
 }

@@ -10,5 +10,6 @@ int main(void) {
         "anonymous, length 0 accepted");
   CHECK(mmap((void *)0x20000000, 0, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED,
         "MAP_FIXED, length 0 accepted");
+  check_vm_invariants();
   test_pass();
 }

@@ -16,5 +16,6 @@ int main(void) {
         p[0], p[1], p[2], p[3]);
   mm_expect_killed(fault_load, p + PAGE, "a load from the page still past the end");
   close(fd);
+  check_vm_invariants();
   test_pass();
 }

@@ -90,5 +90,6 @@ int main(int argc, char **argv) {
   unlink("/oom-small");
   unlink("/oom-large");
   expect_echo_runs("oom-victim: the system still runs programs");
+  check_vm_invariants();
   test_pass();
 }

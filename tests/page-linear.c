@@ -56,5 +56,6 @@ int main(void) {
         (int)(st2.frames_used - st0.frames_used));
   printf("page-linear: 16 MiB in %d frames, %d zero-fill faults, all returned\n", (int)used,
          (int)zero);
+  check_vm_invariants();
   test_pass();
 }

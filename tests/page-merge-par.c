@@ -70,5 +70,6 @@ int main(void) {
             (int)i);
   merge_runs(halves, tmp, 0, HALF, N);
   check_sorted(tmp, N, before);
+  check_vm_invariants();
   test_pass();
 }

@@ -14,5 +14,6 @@ int main(void) {
   struct sums before = checksums(a, N);
   merge_sort(a, tmp, N);
   check_sorted(a, N, before);
+  check_vm_invariants();
   test_pass();
 }

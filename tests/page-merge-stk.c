@@ -46,5 +46,6 @@ int main(void) {
   printf("page-merge-stk: %d stack faults, %d zero-fill faults\n", grown, zero);
   CHECK(grown >= 1, "the stack never grew");
   CHECK(zero >= 120, "only %d zero-fill faults for 512 KiB of stack", zero);
+  check_vm_invariants();
   test_pass();
 }

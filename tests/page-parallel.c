@@ -80,5 +80,6 @@ int main(void) {
   CHECK(st1.faults_zero - st0.faults_zero >= NPROCS * (BYTES / 4096),
         "faults_zero grew by only %d", (int)(st1.faults_zero - st0.faults_zero));
   printf("page-parallel: %d processes, 8 MiB each, checksums match\n", NPROCS);
+  check_vm_invariants();
   test_pass();
 }

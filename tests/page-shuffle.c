@@ -55,5 +55,6 @@ int main(void) {
   CHECK(h == EXPECTED_HASH, "the permutation's hash is 0x%lx, expected 0x%lx", h,
         EXPECTED_HASH);
   printf("page-shuffle: 8 MiB shuffled, %d fixed points, hash 0x%lx\n", (int)fixed, h);
+  check_vm_invariants();
   test_pass();
 }

@@ -50,5 +50,6 @@ int main(void) {
          st.swap_slots);
   round(npages, frames, 1, 0);
   round(npages, frames, 2, 1);
+  check_vm_invariants();
   test_pass();
 }

@@ -141,5 +141,6 @@ int main(void) {
   CHECK(st1.evictions - st0.evictions >= clean_drops + swap_outs,
         "%lu evictions, but %lu clean drops and %lu swap-outs", st1.evictions - st0.evictions,
         clean_drops, swap_outs);
+  check_vm_invariants();
   test_pass();
 }

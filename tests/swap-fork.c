@@ -65,5 +65,6 @@ int main(void) {
   CHECK(st2.swap_ins - st1.swap_ins >= must, "%lu swap-ins, expected at least %lu",
         st2.swap_ins - st1.swap_ins, must);
   shrink_pages(nshared);
+  check_vm_invariants();
   test_pass();
 }

@@ -122,5 +122,6 @@ int main(int argc, char **argv) {
   CHECK(st1.frames_used == st0.frames_used, "frames used: %lu before, %lu after",
         st0.frames_used, st1.frames_used);
   expect_echo_runs("swap-full: the system still runs programs");
+  check_vm_invariants();
   test_pass();
 }

@@ -40,5 +40,6 @@ int main(void) {
   CHECK(st1.swap_ins - st0.swap_ins >= must, "%lu swap-ins, expected at least %lu",
         st1.swap_ins - st0.swap_ins, must);
   shrink_pages(npages);
+  check_vm_invariants();
   test_pass();
 }

@@ -46,5 +46,6 @@ int main(void) {
         st0.swap_used, st1.swap_used);
   CHECK(st1.frames_used == st0.frames_used, "frames used: %lu at the start, %lu at the end",
         st0.frames_used, st1.frames_used);
+  check_vm_invariants();
   test_pass();
 }

@@ -71,5 +71,6 @@ int main(void) {
   print_delta("rounds", &st1, &st2);
   CHECK(st2.swap_ins - st1.swap_ins >= total - frames, "%lu swap-ins after the barrier, "
         "expected at least %lu", st2.swap_ins - st1.swap_ins, total - frames);
+  check_vm_invariants();
   test_pass();
 }

@@ -259,5 +259,6 @@ int main(int argc, char **argv) {
   struct vmstat st1 = vm_now();
   print_delta("all", &st0, &st1);
   shrink_pages(2 * npages);
+  check_vm_invariants();
   test_pass();
 }

@@ -23,6 +23,17 @@ __attribute__((noreturn)) static inline void test_pass(void) {
   exit(0);
 }
 
+// Runs the kernel's VM invariant checker (vmcheck, kernel/vm/check.c): the VM tests call it
+// before they pass, so that a disagreement between the SPTs, page tables, frame table and
+// swap slots fails the test that caused it.
+static inline void check_vm_invariants(void) {
+  char msg[VMCHECK_MSG_MAX];
+  int r = vmcheck(msg, sizeof(msg));
+  CHECK(r >= 0, "the vmcheck system call failed");
+  CHECK(r == 0, "%s", msg);
+  printf("%s: %s\n", test_name, msg);
+}
+
 // Waits for one child; checks it exited with `status`.
 static inline void expect_child_status(int status) {
   int got = 12345;

@@ -12,6 +12,7 @@
 #include "lib/ksyms.h"
 #include "proc/proc.h"
 #include "proc/syscall.h"
+#include "vm/vmtools.h"
 
 #define MAX_IRQ 128
 
@@ -170,6 +171,7 @@ static void user_page_fault(struct proc *p, struct trapframe *tf) {
   VM_COUNT(faults);
   vm_event(EV_FAULT, p->pid, tf->tval, tf->cause);
   enum vm_fault r = vm_try_handle_fault(&p->spt, tf->tval, access, tf->sp);
+  vmtrace_fault(p, tf->tval, access, r);  // the vmtrace= boot argument's echo
   if (r == VM_RESOLVED) {
     vm_hold_for_instruction(&p->spt, tf->epc, tf->tval);
     return;

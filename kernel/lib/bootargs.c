@@ -14,8 +14,8 @@ static char *words[MAX_WORDS];
 static int nwords;
 
 // Every key some subsystem reads; keep in step with the README's table of boot arguments.
-static const char *known_keys[] = {"test",  "init",      "frames", "stack",   "overcommit",
-                                    "evict", "swapslots", "quiet",  "logcrash"};
+static const char *known_keys[] = {"test",  "init",      "frames", "stack",    "overcommit",
+                                    "evict", "swapslots", "quiet",  "logcrash", "vmtrace", "cow"};
 
 static int is_known(const char *word) {
   for (unsigned i = 0; i < ARRAY_SIZE(known_keys); i++) {

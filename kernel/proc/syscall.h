@@ -32,6 +32,9 @@
 #define SYS_mincore 25
 #define SYS_poweroff 26
 #define SYS_msync 27
+#define SYS_vmquery 28
+#define SYS_vmevents 29
+#define SYS_vmcheck 30
 
 #ifndef __ASSEMBLER__
 #include "types.h"
@@ -57,4 +60,5 @@ uint64 sys_getpid(void), sys_sbrk(void), sys_sleep(void), sys_uptime(void), sys_
 uint64 sys_write(void), sys_mknod(void), sys_unlink(void), sys_link(void), sys_mkdir(void);
 uint64 sys_close(void), sys_poweroff(void), sys_vmstat(void), sys_mincore(void);
 uint64 sys_mmap(void), sys_munmap(void), sys_msync(void);
+uint64 sys_vmquery(void), sys_vmevents(void), sys_vmcheck(void);
 #endif

@@ -1,6 +1,6 @@
 // Process system calls: fork, exit, wait, kill, getpid, sbrk, sleep, uptime, exec, poweroff,
-// the memory calls (mmap, munmap, msync, vmstat, mincore); and the clock that sleep and
-// uptime count in.
+// the memory calls (mmap, munmap, msync, vmstat, mincore) and the VM tools' (vmquery,
+// vmevents, vmcheck); and the clock that sleep and uptime count in.
 // Lock: tickslock guards ticks and is the channel lock of sleep().
 #include "arch/power.h"
 #include "lib/printf.h"
@@ -11,6 +11,7 @@
 #include "proc/proc.h"
 #include "proc/syscall.h"
 #include "vm/uaccess.h"
+#include "vm/vmtools.h"
 
 static struct spinlock tickslock = SPINLOCK_INIT("ticks");
 static uint64 ticks;  // guarded by tickslock
@@ -126,3 +127,40 @@ uint64 sys_munmap(void) { return vm_munmap(argaddr(0), argaddr(1)); }
 
 // msync(addr, length, flags): writes a shared mapping's pages back to its file; 0 or -1.
 uint64 sys_msync(void) { return vm_msync(argaddr(0), argaddr(1), argint(2)); }
+
+// vmquery(pid, from, buf, n): pid's address space as records (vm/vminfo.h); how many, or -1.
+uint64 sys_vmquery(void) {
+  int n = argint(3);
+  struct vmq_rec *recs = n > 0 ? kpage_alloc() : NULL;
+  if (!recs)
+    return -1;
+  int got = vminfo_query(argint(0), argaddr(1), recs, MIN(n, VMQ_MAX_RECORDS));
+  if (got > 0 && copyout(&myproc()->spt, argaddr(2), recs, got * sizeof(*recs)) < 0)
+    got = -1;
+  kpage_free(recs);
+  return got;
+}
+
+// vmevents(since, buf, n): the VM event ring's events after `since` (vm/vminfo.h).
+uint64 sys_vmevents(void) {
+  int n = MIN(argint(2), VMEV_RING);
+  struct vmev_rec *ev = n > 0 ? kmalloc(n * sizeof(*ev)) : NULL;
+  if (!ev)
+    return n == 0 ? 0 : -1;
+  int got = vm_events_copy(argaddr(0), ev, n);
+  if (got > 0 && copyout(&myproc()->spt, argaddr(1), ev, got * sizeof(*ev)) < 0)
+    got = -1;
+  kfree(ev);
+  return got;
+}
+
+// vmcheck(msg, len): the VM invariant checker's verdict (vm/check.c); 0 ok, 1 not, -1.
+uint64 sys_vmcheck(void) {
+  char msg[VMCHECK_MSG_MAX] = {0};
+  uint64 len = MIN(argaddr(1), sizeof(msg));
+  if (len == 0)
+    return -1;
+  int r = vm_check_invariants(msg, sizeof(msg));
+  msg[len - 1] = 0;
+  return copyout(&myproc()->spt, argaddr(0), msg, len) < 0 ? -1 : r;
+}

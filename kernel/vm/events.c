@@ -5,6 +5,7 @@
 // torn entry during a panic is acceptable.
 #include "vm/vm.h"
 #include "lib/printf.h"
+#include "vm/vmtools.h"
 
 struct vmstat vm_counters;
 
@@ -59,4 +60,26 @@ void vm_events_print(void) {
            e->kind < (int)ARRAY_SIZE(kind_names) ? kind_names[e->kind] : "?", e->pid,
            (void *)e->va, e->info);
   }
+}
+
+_Static_assert(EVENT_RING == VMEV_RING, "vminfo.h's VMEV_RING is the ring's size");
+
+// For vmtrace (vmtools.h). An entry is taken only if its sequence number reads the same
+// before and after the copy; one a writer is overwriting right then may still come out torn
+// (as in a panic's print), which a tracing tool can live with.
+int vm_events_copy(uint64 since, struct vmev_rec *out, int max) {
+  uint64 last = __atomic_load_n(&vm_event_next, __ATOMIC_ACQUIRE);
+  uint64 first = last > EVENT_RING ? last - EVENT_RING + 1 : 1;
+  int n = 0;
+  for (uint64 seq = MAX(first, since + 1); seq <= last && n < max; seq++) {
+    struct vm_event_entry *e = &vm_event_ring[seq % EVENT_RING];
+    if (__atomic_load_n(&e->seq, __ATOMIC_ACQUIRE) != seq)
+      continue;
+    out[n] = (struct vmev_rec){.seq = seq, .va = e->va, .info = e->info, .pid = e->pid,
+                               .kind = e->kind};
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (__atomic_load_n(&e->seq, __ATOMIC_RELAXED) == seq)
+      n++;
+  }
+  return n;
 }

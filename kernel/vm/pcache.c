@@ -21,6 +21,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "proc/proc.h"
+#include "vm/vmtools.h"
 
 #define PCACHE_BUCKETS 1024
 
@@ -265,4 +266,20 @@ void pcache_truncate(struct inode *ip) {
     if (n == 0)
       return;
   }
+}
+
+// For the invariant checker (vmtools.h); frame_lock held.
+struct frame *pcache_lookup_locked(const struct inode *ip, uint64 index) {
+  return lookup(ip, index);
+}
+
+int pcache_for_each_locked(int (*fn)(struct frame *f, int right_bucket, void *arg), void *arg) {
+  for (int b = 0; b < PCACHE_BUCKETS; b++) {
+    for (struct frame *f = buckets[b]; f; f = f->cache_next) {
+      int r = fn(f, bucket_of(f->ip, f->index) == &buckets[b], arg);
+      if (r)
+        return r;
+    }
+  }
+  return 0;
 }

@@ -18,6 +18,7 @@
 #include "mm/mm.h"
 #include "proc/proc.h"
 #include "vm/slots.h"
+#include "vm/vmtools.h"
 
 #define SECTORS_PER_SLOT (PGSIZE / 512)
 
@@ -162,4 +163,16 @@ void swap_release_page(struct page *page) {
 
 void swap_page_count(struct page *page, int n) {
   __atomic_fetch_add(&vm_lock_owner(page->area->lock)->pages_swapped, n, __ATOMIC_RELAXED);
+}
+
+// For the invariant checker (vmtools.h): swap_lock from outside, the number of slots, and a
+// slot's share count with swap_lock held (0: free).
+void swap_lock_acquire(void) { acquire(&swap_lock); }
+void swap_lock_release(void) { release(&swap_lock); }
+uint64 swap_nslots(void) { return slots.nslots; }
+
+int swap_slot_shares(uint64 slot) {
+  if (slot >= slots.nslots)
+    return -1;
+  return slot_in_use(&slots, slot) ? *shares_of(slot) : 0;
 }

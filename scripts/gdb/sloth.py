@@ -13,6 +13,9 @@
   faultbreak VA [PID]  stop at the next page fault on VA's page (in vm_try_handle_fault),
                  by any process or only by process PID
   vmevents [N]   the VM event ring (faults, claims, evictions, swaps, kills), oldest first
+  swap           the swap slots: used, reserved, which page holds each, its share count
+  vmcheck        do the SPTs, page tables, frame table, page cache and swap slots agree?
+                 (kernel/vm/check.c's invariants): the first disagreement, or ok
 """
 import os
 import sys
@@ -21,7 +24,8 @@ import gdb
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sloth_util import DIRECT_MAP, address, read_u64, u64  # noqa: E402
-import sloth_vm  # noqa: E402,F401  (registers spt, frames, swap, faultbreak, vmevents)
+import sloth_vm  # noqa: E402,F401  (registers spt, frames, faultbreak, vmevents, swap)
+import sloth_vmcheck  # noqa: E402,F401  (registers vmcheck)
 
 PTE_BITS = "VRWXUGAD"
 

@@ -14,6 +14,7 @@ typedef unsigned long uint64;
 typedef long int64;
 
 #include "vm/vmstat.h"  // struct vmstat, shared with the kernel
+#include "vm/vminfo.h"  // vmquery, vmevents and vmcheck records, shared with the kernel
 
 #ifndef NULL
 #define NULL ((void *)0)
@@ -85,6 +86,12 @@ int vmstat(struct vmstat *st);
 int mincore(void *addr, uint64 len, uchar *vec);
 // Powers the machine off; QEMU exits with 0 when status is 0, else 1. Returns only on failure.
 int poweroff(int status);
+// The VM tools' calls (kernel/vm/vminfo.h says what they return): vmquery (28) describes an
+// address space (vmmap), vmevents (29) copies the VM event ring (vmtrace), vmcheck (30) runs
+// the kernel's invariant checker.
+int vmquery(int pid, uint64 from, struct vmq_rec *buf, int n);
+int vmevents(uint64 since, struct vmev_rec *buf, int n);
+int vmcheck(char *msg, uint64 len);
 
 // string.c: the C functions of the same names (word-at-a-time where it pays).
 char *strcpy(char *dst, const char *src);

@@ -45,3 +45,6 @@ STUB msync, SYS_msync
 STUB vmstat, SYS_vmstat
 STUB mincore, SYS_mincore
 STUB poweroff, SYS_poweroff
+STUB vmquery, SYS_vmquery
+STUB vmevents, SYS_vmevents
+STUB vmcheck, SYS_vmcheck
