@@ -26,6 +26,7 @@ int main(void) {
     cow_fill(heap, 0, 100, 2);  // 100 copies
     cow_check("the child's written pages", heap, 0, 100, 2);
     cow_check("the child's other pages", heap, 100, npages - 100, 1);
+    check_vm_invariants();  // while the parent, asleep in wait, shares every other frame
     exit(0);
   }
   expect_child_status(0);

@@ -30,6 +30,7 @@ int main(void) {
           cow_check(k == c ? "a child's own quarter" : "a child's view of the others'", heap,
                     k * q, q, k == c ? 41 + c : 40);
       }
+      check_vm_invariants();  // shared frames and shared slots, others busy or asleep
       exit(0);
     }
   }

@@ -30,6 +30,7 @@ int main(void) {
           b.frames_used - a.frames_used);
     CHECK(b.frames_shared >= NP, "only %lu frames are shared (the %d pages' frames are mapped "
           "three times)", b.frames_shared, NP);
+    check_vm_invariants();  // each cached frame mapped three times, twice by this process
     c[3 * PAGE + 1] = 0xc1;
     CHECK(write(to_parent[1], "w", 1) == 1, "pipe write");
     char x;
