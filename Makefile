@@ -82,7 +82,7 @@ ifneq ($(strip $(ARGS)),)
 QEMUOPTS += -append "$(ARGS)"
 endif
 
-.PHONY: all qemu qemu-gdb gdb grade unit doctor setup clean bench
+.PHONY: all qemu qemu-gdb gdb grade unit doctor setup clean bench stress
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) $(DISK)
@@ -193,6 +193,15 @@ grade: $(KERNEL) $(BUILD)/grade.img $(BUILD)/gpt-corrupt.img unit
 # init=/bench-swap with frames= 64, 128, 256 under evict=clock and evict=fifo), runs OPT on
 # the reference strings bench-swap prints, and prints the tables.
 RUNS ?= 1
+# make stress RUNS=20: the swap, pressure and SMP tests RUNS times each on 3 harts, every run
+# with frames=, evict=, cow= and prezero= drawn from its seed (scripts/stress.py); SEED=S
+# starts from S; SEED=S REPLAY=1 TESTS=NAME replays one run.
+SEED ?=
+REPLAY ?=
+stress: $(KERNEL) $(BUILD)/grade.img
+	@$(PYTHON) scripts/stress.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) --gdb $(GDB) \
+		--runs $(RUNS) $(if $(SEED),$(if $(REPLAY),--replay $(SEED),--seed $(SEED))) $(TESTS)
+
 bench:
 	$(Q)$(MAKE) --no-print-directory OPT=2 all build/O2/grade.img
 	@$(PYTHON) scripts/bench.py --build build/O2 --qemu "$(QEMU)" --bios $(OPENSBI) --runs $(RUNS)

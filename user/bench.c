@@ -436,10 +436,10 @@ static void print_table(void) {
 int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "--file-fault") == 0)
     return file_fault_child(atoi(argv[2]), strcmp(argv[3], "vm") == 0);
-  int fork_only = argc == 2 && strcmp(argv[1], "--fork") == 0;
-  if (argc != 1 && !fork_only) {
-    fprintf(2, "usage: bench [--fork] (measures all, or the fork rows only, prints a table, "
-            "then powers the machine off)\n");
+  int some = argc == 2 && strcmp(argv[1], "--fork-zero") == 0;
+  if (argc != 1 && !some) {
+    fprintf(2, "usage: bench [--fork-zero] (measures all, or only the fork and zero-fill "
+            "rows, prints a table, then powers the machine off)\n");
     return 1;
   }
   struct vmstat st;
@@ -447,8 +447,9 @@ int main(int argc, char **argv) {
   char *brk = sbrk(0);  // page-align the break, so that n pages of sbrk are n whole pages
   if ((uint64)brk % PAGE)
     grow(PAGE - (uint64)brk % PAGE);
-  if (fork_only) {  // scripts/bench.py boots this with cow=off, for the eager copy's rows
+  if (some) {  // scripts/bench.py boots this with cow=off prezero=0, for comparison rows
     bench_fork();
+    bench_zero_fault();
     print_table();
     poweroff(0);
   }

@@ -15,7 +15,8 @@ static int nwords;
 
 // Every key some subsystem reads; keep in step with the README's table of boot arguments.
 static const char *known_keys[] = {"test",  "init",      "frames", "stack",    "overcommit",
-                                    "evict", "swapslots", "quiet",  "logcrash", "vmtrace", "cow"};
+                                    "evict", "swapslots", "quiet",  "logcrash", "vmtrace", "cow",
+                                    "prezero"};
 
 static int is_known(const char *word) {
   for (unsigned i = 0; i < ARRAY_SIZE(known_keys); i++) {

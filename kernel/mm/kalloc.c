@@ -5,7 +5,12 @@
 // A bitmap with one bit per page (set = free) catches double frees. In debug builds freed
 // pages are filled with junk and an allocation checks the junk is intact: writes after free
 // are caught at the next allocation of that page.
-// Lock: kmem.lock guards the free list, the fresh ranges, the bitmap and the counters.
+// Idle harts zero free pages ahead of time (kalloc_prezero_one, from the scheduler) into a
+// pool of up to ZERO_POOL_MAX (the prezero= boot argument; 0 turns it off): a zero-fill
+// fault that gets one of those (kpage_alloc_prefer_zeroed) skips zeroing. They are free
+// pages all the same: counted in nfree, and plain allocations take them when nothing else
+// is left.
+// Lock: kmem.lock guards both lists, the fresh ranges, the bitmap and the counters.
 #include "mm/mm.h"
 #include "arch/memlayout.h"
 #include "arch/riscv.h"
@@ -16,6 +21,7 @@
 
 #define JUNK 0x5a5a5a5a5a5a5a5aUL
 #define MAX_RANGES 32
+#define ZERO_POOL_DEFAULT 1024  // pages (4 MiB) zeroed ahead of time
 
 struct free_page {
   struct free_page *next;
@@ -24,6 +30,10 @@ struct free_page {
 static struct {
   struct spinlock lock;
   struct free_page *free_list;        // guarded by lock
+  struct free_page *zeroed;           // guarded by lock: free pages that are all zero (but
+                                      // their link word)
+  uint64 nzeroed, zero_pool_max;      // guarded by lock; the maximum set at init
+  uint64 zeroing;                     // guarded by lock: pages an idle hart is zeroing now
   struct mem_range fresh[MAX_RANGES];  // guarded by lock: never-allocated pages, base moves up
   int nfresh;                          // set at init
   uint64 *free_bitmap;                 // guarded by lock; bit (pa - base) / PGSIZE
@@ -79,6 +89,13 @@ void kalloc_init(const struct mem_range *ram, int nram, const struct mem_range *
   all_holes[nholes++] = (struct mem_range){largest.base, bitmap_bytes};
   for (int i = 0; i < nram; i++)
     ranges_for_each_gap(ram[i].base, ram[i].size, all_holes, nholes, add_fresh_range, NULL);
+  kmem.zero_pool_max = ZERO_POOL_DEFAULT;
+}
+
+void kalloc_set_zero_pool(uint64 pages) {
+  acquire(&kmem.lock);
+  kmem.zero_pool_max = pages;
+  release(&kmem.lock);
 }
 
 // Checks that nobody wrote to a free page (debug builds): all words but the link hold JUNK.
@@ -107,12 +124,14 @@ static uint64 take_fresh(void) {
   return 0;
 }
 
-void *kpage_alloc(void) {
-  acquire(&kmem.lock);
-  struct free_page *p = kmem.free_list;
-  int recycled = p != NULL;
+// Takes a free page: from list (the free list or the zeroed pool), else a fresh one. NULL
+// when memory is exhausted. kmem.lock is held.
+static struct free_page *take_page(struct free_page **list) {
+  struct free_page *p = *list;
   if (p) {
-    kmem.free_list = p->next;
+    *list = p->next;
+    if (list == &kmem.zeroed)
+      kmem.nzeroed--;
   } else {
     uint64 pa = take_fresh();
     p = pa ? pa2kva(pa) : NULL;
@@ -121,15 +140,99 @@ void *kpage_alloc(void) {
     kmem.nfree--;
     bit_flip(kva2pa(p));
   }
-  release(&kmem.lock);
-  if (recycled)
-    check_junk(p);
   return p;
 }
 
-void *kpage_zalloc(void) {
-  void *p = kpage_alloc();
+// Checks (debug builds) that a page from the zeroed pool is still zero but for its link.
+static void check_zeroed(struct free_page *p) {
+#ifdef KDEBUG
+  uint64 *w = (uint64 *)p;
+  for (uint64 i = 1; i < PGSIZE / 8; i++)
+    if (w[i] != 0)
+      panic("kpage_alloc: zeroed page %p was written while free (word %lu holds %p)", (void *)p,
+            i, (void *)w[i]);
+#else
+  (void)p;
+#endif
+}
+
+// Waits, with kmem.lock held (and held again on return), while no page is on either list
+// but an idle hart is zeroing one: that page is free, on its way to the zeroed pool.
+static void wait_for_zeroing(void) {
+  while (!kmem.free_list && !kmem.zeroed && kmem.zeroing) {
+    release(&kmem.lock);
+    while (__atomic_load_n(&kmem.zeroing, __ATOMIC_ACQUIRE))
+      ;
+    acquire(&kmem.lock);
+  }
+}
+
+void *kpage_alloc(void) {
+  acquire(&kmem.lock);
+  wait_for_zeroing();
+  int recycled = kmem.free_list != NULL, zeroed = !recycled && kmem.zeroed != NULL;
+  struct free_page *p = take_page(zeroed ? &kmem.zeroed : &kmem.free_list);
+  release(&kmem.lock);
+  if (recycled)
+    check_junk(p);
+  else if (zeroed)
+    check_zeroed(p);
+  return p;
+}
+
+void *kpage_alloc_prefer_zeroed(int *is_zero) {
+  acquire(&kmem.lock);
+  wait_for_zeroing();
+  int zeroed = kmem.zeroed != NULL, recycled = !zeroed && kmem.free_list != NULL;
+  struct free_page *p = take_page(zeroed ? &kmem.zeroed : &kmem.free_list);
+  release(&kmem.lock);
+  *is_zero = 0;
+  if (p && zeroed) {
+    check_zeroed(p);
+    p->next = NULL;  // the link was its only non-zero word
+    *is_zero = 1;
+  } else if (recycled) {
+    check_junk(p);
+  }
+  return p;
+}
+
+int kalloc_prezero_one(void) {
+  acquire(&kmem.lock);
+  struct free_page *p = NULL;
+  int recycled = kmem.free_list != NULL;
+  if (kmem.nzeroed < kmem.zero_pool_max) {
+    // Still counted free: it is on neither list only while it is being zeroed (zeroing
+    // says so, and an allocation that finds nothing else waits for it).
+    if (recycled) {
+      p = kmem.free_list;
+      kmem.free_list = p->next;
+    } else {
+      uint64 pa = take_fresh();
+      p = pa ? pa2kva(pa) : NULL;
+    }
+  }
   if (p)
+    kmem.zeroing++;
+  release(&kmem.lock);
+  if (!p)
+    return 0;
+  if (recycled)
+    check_junk(p);
+  page_zero(p);
+  acquire(&kmem.lock);
+  p->next = kmem.zeroed;
+  kmem.zeroed = p;
+  kmem.nzeroed++;
+  kmem.zeroing--;
+  release(&kmem.lock);
+  return 1;
+}
+
+void *kpage_zalloc(void) {
+  int zero;
+  void *p = kpage_alloc_prefer_zeroed(&zero);
+  if (p && !zero)
     page_zero(p);
   return p;
 }

@@ -9,6 +9,10 @@
 void kalloc_init(const struct mem_range *ram, int nram, const struct mem_range *holes, int nholes);
 void *kpage_alloc(void);   // NULL when memory is exhausted; contents undefined
 void *kpage_zalloc(void);  // zero-filled
+// A page, from the pool that idle harts zero ahead of time if it has one (*is_zero set then).
+void *kpage_alloc_prefer_zeroed(int *is_zero);
+int kalloc_prezero_one(void);  // idle work: zeroes one free page into the pool; 0 if none
+void kalloc_set_zero_pool(uint64 pages);  // the pool's size (0: no pool)
 void kpage_free(void *page);
 uint64 kalloc_free_pages(void);
 uint64 kalloc_managed_pages(void);  // pages handed to the allocator at boot (free + in use)

@@ -415,7 +415,8 @@ void scheduler(void) {
       }
       release(&p->lock);
     }
-    if (!ran) {
+    // Idle: zero a page ahead of time for the next zero-fill fault, or sleep in wfi.
+    if (!ran && !kalloc_prezero_one()) {
       __atomic_fetch_or(&idle_harts, me, __ATOMIC_SEQ_CST);
       __atomic_thread_fence(__ATOMIC_SEQ_CST);
       if (!any_runnable())  // a wakeup between the scan and the line above sent no IPI

@@ -12,8 +12,14 @@ const struct page_operations anon_ops = {
     .type = VM_ANON,
 };
 
-static void zero_fill(void *kva) {
-  page_zero(kva);
+// Zeroes the page's frame, unless it came zeroed from the idle harts' pool.
+static void zero_fill(struct page *page, void *kva) {
+  if (page->frame->flags & FRAME_ZEROED) {
+    page->frame->flags &= ~FRAME_ZEROED;  // no lock: the frame is still pinned by the claim
+    VM_COUNT(faults_prezeroed);
+  } else {
+    page_zero(kva);
+  }
   VM_COUNT(faults_zero);
 }
 
@@ -21,14 +27,14 @@ static void zero_fill(void *kva) {
 int anon_initializer(struct page *page, enum vm_type type, void *kva) {
   (void)type;
   page->ops = &anon_ops;
-  zero_fill(kva);
+  zero_fill(page, kva);
   return 0;
 }
 
 // A page that was written comes back from its slot; one that never was is zero-filled again.
 static int anon_swap_in(struct page *page, void *kva) {
   if (page->swap_slot < 0) {
-    zero_fill(kva);
+    zero_fill(page, kva);
     return 0;
   }
   return swap_in_page(page, kva);

@@ -21,6 +21,9 @@ void vm_init(void) {
     s = USER_STACK_MAX;
   }
   stack_limit = PGROUNDUP((uint64)s);
+  int64 prezero = bootarg_int("prezero", -1);  // pages idle harts keep zeroed; 0: none
+  if (prezero >= 0)
+    kalloc_set_zero_pool(prezero);
   const char *oc = bootarg("overcommit");
   overcommit_never = oc && strcmp(oc, "never") == 0;
   // Strict overcommit keeps some frames back from the promises: when every promised page is

@@ -147,12 +147,13 @@ static struct frame *new_frame(void) {
   if (__atomic_load_n(&frames_used, __ATOMIC_RELAXED) >= frames_total)
     return NULL;
   struct frame *f = kmalloc(sizeof(*f));
-  void *kva = f ? kpage_alloc() : NULL;
+  int zero = 0;
+  void *kva = f ? kpage_alloc_prefer_zeroed(&zero) : NULL;
   if (!kva) {
     kfree(f);
     return NULL;
   }
-  *f = (struct frame){.kva = kva, .pin = 1};
+  *f = (struct frame){.kva = kva, .pin = 1, .flags = zero ? FRAME_ZEROED : 0};
   acquire(&frame_lock);
   if (frames_used >= frames_total) {
     release(&frame_lock);

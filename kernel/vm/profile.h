@@ -6,8 +6,8 @@
 //   PROFILE_STOP(t, counter);    *counter += instructions since t (counter may be NULL)
 //
 // "This process's instructions" leave out the time it spent switched out (sched() adds that
-// to p->profile_aside) and the sections already counted inside (an eviction during a
-// swap-in), so sections nest. instret is per hart, so only a one-hart machine counts.
+// to p->profile_aside) and the counted sections inside (an eviction during a swap-in), so
+// counted sections nest. instret is per hart, so only a one-hart machine counts.
 #pragma once
 #include "arch/cpu.h"
 #include "arch/riscv.h"
@@ -21,6 +21,8 @@ static inline uint64 profile_now(void) {
 }
 
 static inline void profile_stop(uint64 start, unsigned long *counter) {
+  if (!counter)  // not a counted section (a claim that is no swap-in, say): nothing to do
+    return;
   struct proc *p = myproc();
   if (!p || ncpu != 1)
     return;

@@ -143,6 +143,7 @@ struct supplemental_page_table {
 #define FRAME_CACHED 0x4     // in the page cache at (ip, index) (frame_lock)
 #define FRAME_REFERENCED 0x8 // page cache hit since the clock hand last passed (frame_lock)
 #define FRAME_DISCARD 0x10   // cut from its file by a truncation: never written back
+#define FRAME_ZEROED 0x20    // new, and all zero (the idle harts' pool): zero-fill skips it
 
 // A user frame. The frame table holds every frame that backs a page or caches a file page.
 struct frame {

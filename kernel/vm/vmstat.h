@@ -47,4 +47,5 @@ struct vmstat {
   unsigned long cow_copies;      // of those (and first writes to private file pages), copied
   unsigned long cow_reused;      // of those, the last sharer: made writable, no copy
   unsigned long oom_kills;       // processes the out-of-memory killer killed
+  unsigned long faults_prezeroed;  // of faults_zero: frames zeroed ahead of time by idle harts
 };
