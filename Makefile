@@ -16,7 +16,14 @@ CPUS ?= 3
 MEM ?= 128M
 ARGS ?=
 OPT ?= g
+# PROFILE=1: the -O2 build with the fault path's stage marks (kernel/vm/profile.h), in build/P.
+PROFILE ?=
+ifeq ($(PROFILE),1)
+OPT := 2
+BUILD := build/P
+else
 BUILD := build/O$(OPT)
+endif
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
@@ -56,6 +63,9 @@ endif
 ifeq ($(OPT),2)
 KCFLAGS += -DVM_PROFILE
 endif
+ifeq ($(PROFILE),1)
+KCFLAGS += -DVM_PROFILE_STAGES
+endif
 KLDFLAGS := $(KARCH) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,kernel.ld
 # libgcc for the kernel's ABI, if the toolchain has one (the kernel's own kernel/lib/libgcc.c
 # defines the routines it needs; a toolchain without a libgcc for it links without).
@@ -82,7 +92,7 @@ ifneq ($(strip $(ARGS)),)
 QEMUOPTS += -append "$(ARGS)"
 endif
 
-.PHONY: all qemu qemu-gdb gdb grade unit doctor setup clean bench stress
+.PHONY: all qemu qemu-gdb gdb grade unit doctor setup clean bench stress profile
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) $(DISK)
@@ -201,6 +211,15 @@ REPLAY ?=
 stress: $(KERNEL) $(BUILD)/grade.img
 	@$(PYTHON) scripts/stress.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) --gdb $(GDB) \
 		--runs $(RUNS) $(if $(SEED),$(if $(REPLAY),--replay $(SEED),--seed $(SEED))) $(TESTS)
+
+# make profile: where a fault's instructions go, stage by stage (a zero-fill fault, a file
+# read, a page-cache hit, a private copy), from the build with stage marks (build/P) booted
+# beside the plain -O2 build, whose totals calibrate away the marks' own cost.
+profile:
+	$(Q)$(MAKE) --no-print-directory OPT=2 all build/O2/grade.img
+	$(Q)$(MAKE) --no-print-directory PROFILE=1 all build/P/grade.img
+	@$(PYTHON) scripts/bench.py --build build/O2 --qemu "$(QEMU)" --bios $(OPENSBI) --no-swap \
+		--stages build/P
 
 bench:
 	$(Q)$(MAKE) --no-print-directory OPT=2 all build/O2/grade.img

@@ -304,6 +304,51 @@ def fork_rows(rows, eager):
     return out
 
 
+STAGE_KINDS = {"zero-fill": "zero-fill fault (loop cost subtracted)",
+               "file read": "file-backed fault, cached (loop cost subtracted)",
+               "page cache": "mmap shared file fault, page cached",
+               "private copy": "mmap private file first write (copy)"}
+
+
+def print_stages(opts, plain_rows):
+    """make profile: boots the build with stage marks (--stages DIR), and prints its table of
+    a fault's stages with the marks' own cost taken off: a kind's total from the plain build
+    is the true one, and the difference is spread evenly over the 7 marks (begin and six
+    stage ends), each the same few instructions."""
+    sopts = argparse.Namespace(**vars(opts))
+    sopts.build = opts.stages
+    boot = Boot("init=/bench", "bench: done", os.path.join(opts.stages, "bench.out"),
+                check_bench)
+    run_boot(sopts, boot)
+    if boot.reason:
+        print("bench: the profile build's boot failed: %s (output in %s)" % (boot.reason,
+                                                                            boot.log))
+        sys.exit(1)
+    table = [l[len("bench: stages "):] for l in boot.lines
+             if l.startswith("bench: stages ") and not l.startswith("bench: stages of")]
+    kinds = [k for k in STAGE_KINDS if k in table[0]]
+    plain = {label: int(value) for label, value, _ in plain_rows if value.isdigit()}
+    rows = []
+    for line in table[1:]:
+        label, cells = line[:44].strip(), [int(c) for c in line[44:].split()]
+        rows.append((label, cells))
+    total = dict(zip(kinds, rows[-1][1]))
+    print("bench: where a fault's instructions go (make profile: build/P's stage marks, "
+          "their own cost taken off)")
+    print("bench: %-44s %s" % ("stage", " ".join("%12s" % k for k in kinds)))
+    per_mark = [(total[k] - plain.get(STAGE_KINDS[k], total[k])) / 7 for k in kinds]
+    for label, cells in rows[:-1]:
+        # The trap's row is what the user counted less the kernel's stages: no mark in it.
+        trap = label.startswith("trap entry")
+        fixed = [c if trap else c - per_mark[i] for i, c in enumerate(cells)]
+        print("bench: %-44s %s" % (label, " ".join("%12.0f" % c for c in fixed)))
+    print("bench: %-44s %s" % ("total (make bench, no marks)",
+                               " ".join("%12d" % plain.get(STAGE_KINDS[k], 0) for k in kinds)))
+    print("bench: note: each stage mark costs about %s instructions in build/P (its faults' "
+          "totals less make bench's, over 7 marks), taken off every stage" %
+          "/".join("%.0f" % m for m in per_mark))
+
+
 def number(text):
     return float(text) if "." in text else int(text)
 
@@ -371,6 +416,8 @@ def main():
                     help="the frames= of the boot whose clock run gives the swap rows")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="boots at once")
     ap.add_argument("--no-swap", action="store_true", help="only the init=/bench boot")
+    ap.add_argument("--stages", default=None,
+                    help="the profile build (make profile): print a fault's stages")
     opts = ap.parse_args()
     opts.swap_frames = sorted({int(f) for f in opts.swap_frames.split(",")} |
                               {opts.cost_frames})
@@ -394,6 +441,10 @@ def main():
             "kernel included)"
     if opts.runs > 1:
         title += "; %d runs: min, median, max" % opts.runs
+    if opts.stages:
+        print_stages(opts, runs[-1][0])
+        print("bench: done")
+        return
     differ = print_main([r[0] for r in runs], title)
     for line in runs[-1][1]:
         print(line)

@@ -24,7 +24,9 @@
 #define SPT_TOUCH_PAGES 1024
 #define MMAP_FILE_BYTES (4 * MIB)  // the mapped file of the mmap rows
 #define MMAP_PAGES 256            // pages each mmap fault row touches (1 MiB)
-#define MAX_ROWS 24
+#define MAX_ROWS 32
+#define NSTAGES 6
+#define MAX_KINDS 4
 #define MAX_NOTES 8
 
 // Initialised, non-zero and writable, so it lands in .data and its pages come from the
@@ -44,6 +46,65 @@ struct row {
 };
 
 static struct row rows[MAX_ROWS];
+
+// The stage breakdown of one kind of fault (kernel/vm/profile.h): the kernel's counts over
+// a run of those faults, per fault, and the user's own count of the whole fault.
+struct stages {
+  const char *kind;
+  uint64 total;            // per fault, measured here (the loop's cost subtracted)
+  uint64 stage[NSTAGES];   // per fault: dispatch, spt, frame, map, fill, rest
+};
+static struct stages kinds[MAX_KINDS];
+static int nkinds;
+
+// Records the stages of n faults of one kind from two vmstat snapshots around them.
+static void add_stages(const char *kind, uint64 total_per_fault, const struct vmstat *a,
+                       const struct vmstat *b, uint64 n) {
+  if (nkinds == MAX_KINDS || b->prof_faults == a->prof_faults)
+    return;  // not the benchmark build: nothing counted
+  struct stages *k = &kinds[nkinds++];
+  const unsigned long *sa = &a->prof_dispatch, *sb = &b->prof_dispatch;
+  k->kind = kind;
+  k->total = total_per_fault;
+  for (int i = 0; i < NSTAGES; i++)
+    k->stage[i] = (sb[i] - sa[i] + n / 2) / n;
+}
+
+// The breakdown table: one column per kind of fault; the trap's entry and exit (assembly)
+// are what the user counted less what the kernel's stages account for.
+static void print_stages(void) {
+  static const char *names[NSTAGES] = {"dispatch (usertrap to vm_try_handle_fault)",
+                                       "SPT lookup (spt_find_page)",
+                                       "frame (vm_get_frame, or the page cache)",
+                                       "map (frame_map: PTE + reverse map)",
+                                       "fill (swap_in: zero, read or copy)",
+                                       "rest (to the return to user mode)"};
+  if (!nkinds)
+    return;
+  printf("bench: stages of a fault, guest instructions per fault (vm/profile.h)\n");
+  printf("bench: stages %-44s", "stage");
+  for (int k = 0; k < nkinds; k++)
+    printf(" %12s", kinds[k].kind);
+  printf("\n");
+  printf("bench: stages %-44s", "trap entry and exit (trapvec.S)");
+  for (int k = 0; k < nkinds; k++) {
+    uint64 sum = 0;
+    for (int i = 0; i < NSTAGES; i++)
+      sum += kinds[k].stage[i];
+    printf(" %12ld", (long)(kinds[k].total - sum));
+  }
+  printf("\n");
+  for (int i = 0; i < NSTAGES; i++) {
+    printf("bench: stages %-44s", names[i]);
+    for (int k = 0; k < nkinds; k++)
+      printf(" %12lu", kinds[k].stage[i]);
+    printf("\n");
+  }
+  printf("bench: stages %-44s", "total");
+  for (int k = 0; k < nkinds; k++)
+    printf(" %12lu", kinds[k].total);
+  printf("\n");
+}
 static int nrows;
 static char notes[MAX_NOTES][128];
 static int nnotes;
@@ -236,8 +297,11 @@ static void bench_zero_fault(void) {
   if (vm_ok && vmstat(&after) < 0)
     fail("vmstat failed");
   uint64 again = time_touch(p, ZERO_FAULT_PAGES, 1);
+  uint64 per = first > again ? (first - again + ZERO_FAULT_PAGES / 2) / ZERO_FAULT_PAGES : 0;
   add_row("zero-fill fault (loop cost subtracted)", "instructions",
           first > again ? first - again : 0, ZERO_FAULT_PAGES);
+  if (vm_ok)
+    add_stages("zero-fill", per, &before, &after, ZERO_FAULT_PAGES);
   if (vm_ok && after.faults_zero - before.faults_zero != ZERO_FAULT_PAGES)
     add_note("note: the zero-fill pass took %lu zero-fill faults, expected %lu",
              after.faults_zero - before.faults_zero, ZERO_FAULT_PAGES);
@@ -257,13 +321,18 @@ static int file_fault_child(int fd, int use_vmstat) {
   if (use_vmstat && vmstat(&after) < 0)
     return 1;
   uint64 again = time_touch(file_data, FILE_DATA_PAGES, 0);
-  uint64 out[2] = {first > again ? first - again : 0,
-                   use_vmstat ? after.faults_file - before.faults_file : (uint64)-1};
+  uint64 out[2 + 1 + NSTAGES] = {first > again ? first - again : 0,
+                                 use_vmstat ? after.faults_file - before.faults_file : (uint64)-1};
+  if (use_vmstat) {  // the stage counts, for the breakdown table
+    out[2] = after.prof_faults - before.prof_faults;
+    for (int i = 0; i < NSTAGES; i++)
+      out[3 + i] = (&after.prof_dispatch)[i] - (&before.prof_dispatch)[i];
+  }
   return write(fd, out, sizeof(out)) == sizeof(out) ? 0 : 1;
 }
 
 // Runs `/bench --file-fault FD vm|novm` and returns what it sends back.
-static void run_file_fault_child(uint64 out[2]) {
+static void run_file_fault_child(uint64 out[3 + NSTAGES]) {
   int fds[2];
   if (pipe(fds) < 0)
     fail("pipe failed");
@@ -279,9 +348,9 @@ static void run_file_fault_child(uint64 out[2]) {
     exit(127);
   }
   close(fds[1]);
-  int n = read(fds[0], out, 2 * sizeof(uint64));
+  int n = read(fds[0], out, (3 + NSTAGES) * sizeof(uint64));
   int status = -1;
-  if (wait(&status) != pid || status != 0 || n != 2 * sizeof(uint64))
+  if (wait(&status) != pid || status != 0 || n != (3 + NSTAGES) * sizeof(uint64))
     fail("the --file-fault child failed");
   close(fds[0]);
 }
@@ -290,11 +359,19 @@ static void run_file_fault_child(uint64 out[2]) {
 // first child reads its blocks from the disk into the buffer cache, and the second child,
 // whose figure is kept, finds them there.
 static void bench_file_fault(void) {
-  uint64 out[2];
+  uint64 out[3 + NSTAGES];
   run_file_fault_child(out);
   run_file_fault_child(out);
   add_row("file-backed fault, cached (loop cost subtracted)", "instructions", out[0],
           FILE_DATA_PAGES);
+  if (vm_ok && out[2]) {  // the child's stage counts, as snapshots a and b would give them
+    struct vmstat a = {0}, b = {0};
+    b.prof_faults = out[2];
+    for (int i = 0; i < NSTAGES; i++)
+      (&b.prof_dispatch)[i] = out[3 + i];
+    add_stages("file read", (out[0] + FILE_DATA_PAGES / 2) / FILE_DATA_PAGES, &a, &b,
+               FILE_DATA_PAGES);
+  }
   if (vm_ok && out[1] != FILE_DATA_PAGES)
     add_note("note: the file-fault pass took %lu file faults, expected %lu", out[1],
              FILE_DATA_PAGES);
@@ -380,11 +457,17 @@ static void bench_mmap(void) {
       {"mmap private file fault, page cached (read)", PROT_READ, MAP_PRIVATE, 0},
       {"mmap private file first write (copy)", PROT_READ | PROT_WRITE, MAP_PRIVATE, 1},
   };
+  static const char *kind_of[] = {"page cache", NULL, "private copy"};
   for (int i = 0; i < 3; i++) {
     volatile uchar *p = map_file(fd, MMAP_PAGES * PAGE, rows_mmap[i].prot, rows_mmap[i].flags);
+    struct vmstat a, b;
+    vmstat(&a);
     uint64 first = time_touch(p, MMAP_PAGES, rows_mmap[i].write);
+    vmstat(&b);
     uint64 again = time_touch(p, MMAP_PAGES, rows_mmap[i].write);
     add_row(rows_mmap[i].label, "instructions", first > again ? first - again : 0, MMAP_PAGES);
+    if (kind_of[i] && first > again)
+      add_stages(kind_of[i], (first - again + MMAP_PAGES / 2) / MMAP_PAGES, &a, &b, MMAP_PAGES);
     uint64 t0 = start_clock();
     munmap((void *)p, MMAP_PAGES * PAGE);
     if (i == 0)
@@ -430,6 +513,7 @@ static void print_table(void) {
     printf("bench: note: vmstat failed: memory is eager (faults cost 0, no SPT figures)\n");
   for (int i = 0; i < nnotes; i++)
     printf("bench: %s\n", notes[i]);
+  print_stages();
   printf("bench: done\n");
 }
 

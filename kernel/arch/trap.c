@@ -12,6 +12,7 @@
 #include "lib/ksyms.h"
 #include "proc/proc.h"
 #include "proc/syscall.h"
+#include "vm/profile.h"
 #include "vm/vmtools.h"
 
 #define MAX_IRQ 128
@@ -205,6 +206,7 @@ void usertrap(struct trapframe *tf) {
              tf->cause == EXC_STORE_PAGE_FAULT) {
     if (killed(p))  // killed already (by the OOM killer, say): it said so; just go
       exit(-1);
+    PROFILE_FAULT_BEGIN();
     intr_on();  // a file page's claim waits for the disk
     user_page_fault(p, tf);
   } else if (!(tf->cause == EXC_ILLEGAL_INST && first_fp_use(p))) {
@@ -222,6 +224,7 @@ void usertrapret(void) { return_to_user(myproc()); }
 
 // Returns p, the current process, to user mode with its saved registers.
 static void return_to_user(struct proc *p) {
+  PROFILE_FAULT_END();
   intr_off();  // until sret: a trap now would go to uservec with kernel state
   csr_write(stvec, (uint64)uservec);
   p->trapframe.kernel_sp = p->kstack_top;

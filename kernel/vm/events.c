@@ -8,6 +8,9 @@
 #include "vm/vmtools.h"
 
 struct vmstat vm_counters;
+#ifdef VM_PROFILE
+uint64 profile_mark;  // vm/profile.h: one hart only, so one fault at a time
+#endif
 
 void vm_get_stats(struct vmstat *st) {
   uint64 total, used;

@@ -100,6 +100,7 @@ static enum vm_fault claim_cached_page(struct supplemental_page_table *spt, stru
   enum vm_fault why;
   struct frame *cached = pcache_get(page->area->file->ip, file_page_offset(page) / PGSIZE,
                                     &why);
+  PROFILE_STAGE(frame);
   if (!cached)
     return why;
   struct frame *frame = cached;
@@ -121,10 +122,12 @@ static enum vm_fault claim_cached_page(struct supplemental_page_table *spt, stru
       vm_free_frame(frame);
     return VM_KERNEL_NO_MEMORY;
   }
+  PROFILE_STAGE(map);
   if (page->ops->swap_in(page, frame->kva) < 0) {
     unclaim(spt, page);
     return VM_IO_ERROR;
   }
+  PROFILE_STAGE(fill);
   claimed(page, frame, 0);
   return VM_RESOLVED;
 }
@@ -138,16 +141,19 @@ enum vm_fault vm_do_claim_page(struct supplemental_page_table *spt, struct page 
   int from_swap = page->swap_slot >= 0;
   PROFILE_START(cost);
   struct frame *frame = vm_get_frame();
+  PROFILE_STAGE(frame);
   if (!frame)
     return VM_NO_MEMORY;
   if (frame_map(page, frame, access) < 0) {
     vm_free_frame(frame);
     return VM_KERNEL_NO_MEMORY;
   }
+  PROFILE_STAGE(map);
   if (page->ops->swap_in(page, frame->kva) < 0) {
     unclaim(spt, page);
     return VM_IO_ERROR;
   }
+  PROFILE_STAGE(fill);
   claimed(page, frame, from_swap);
   PROFILE_STOP(cost, from_swap ? &vm_counters.insns_swap_in : NULL);
   return VM_RESOLVED;
@@ -229,10 +235,12 @@ static enum vm_fault vm_copy_on_write(struct supplemental_page_table *spt, struc
 // kernel's own claims on user memory (copyin and friends, with the sp saved at the trap).
 enum vm_fault vm_try_handle_fault(struct supplemental_page_table *spt, uint64 addr,
                                   enum vm_access access, uint64 user_sp) {
+  PROFILE_STAGE(dispatch);
   if (addr >= USER_TOP)
     return VM_KERNEL_ADDRESS;
   uint64 va = PGROUNDDOWN(addr);
   struct page *page = spt_find_page(spt, va);
+  PROFILE_STAGE(spt);
   if (!page && spt_find_area(spt, va))
     return VM_KERNEL_NO_MEMORY;  // registered, but no memory for its struct page
   if (!page) {
