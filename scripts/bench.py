@@ -349,6 +349,52 @@ def print_stages(opts, plain_rows):
           "/".join("%.0f" % m for m in per_mark))
 
 
+# The goals of the performance, copy-on-write and mmap issues, checked against the table:
+# (row, "<=" or ">=", a number or the label of another row, what the goal is about).
+TARGETS = [
+    ("getpid round trip", "<=", 300, ""),
+    ("zero-fill fault (loop cost subtracted)", "<=", 1000, "zeroing included"),
+    ("file-backed fault, cached (loop cost subtracted)", "<=", 1500, "a program's data page"),
+    ("mmap shared file fault, page cached", "<=", "zero-fill fault (loop cost subtracted)",
+     "no more than a zero-fill fault"),
+    ("eviction, disk write wait excluded", "<=", 1000, "plus the I/O submission"),
+    ("  16 MiB / 16 KiB program", "<=", 1.1, "exec cost does not grow with the program"),
+    ("  1 GiB / 1 MiB heap", "<=", 1.1, "a fault does not grow with untouched memory"),
+    ("SPT bytes/page, untouched 64 MiB sbrk", "<=", 32, "registered, untouched"),
+    ("fork 16 MiB: eager copy / copy-on-write (goal >= 100)", ">=", 100, ""),
+    ("fork 16 MiB / fork small, copy-on-write (goal <= 1.2)", "<=", 1.2, ""),
+]
+
+
+def print_targets(rows, policy):
+    """Each goal with the figure it is about and whether it is met."""
+    values = {label: value for label, value, _ in rows}
+    print("bench: targets")
+    met = total = 0
+    for label, op, goal, what in TARGETS:
+        if label not in values or values[label] == "n/a":
+            continue
+        value = number(values[label])
+        limit = number(values[goal]) if isinstance(goal, str) else goal
+        ok = value <= limit if op == "<=" else value >= limit
+        total += 1
+        met += ok
+        print("bench: target %-50s %10s %s %-8s %s%s" % (label.strip(), values[label], op,
+                                                        limit, "met" if ok else "NOT MET",
+                                                        "  (%s)" % what if what else ""))
+    for name, frames, cells in policy:
+        clock, fifo, best = cells[4], cells[5], cells[7]
+        if best:
+            ok = clock <= 1.3 * best and clock <= fifo
+            total += 1
+            met += ok
+            print("bench: target %-50s %10s <= %-8s %s  (clock within 1.3 of OPT, and no "
+                  "worse than FIFO's %d)" % ("clock misses, %s at frames=%d" % (name, frames),
+                                             clock, "%.0f" % (1.3 * best),
+                                             "met" if ok else "NOT MET", fifo))
+    print("bench: targets met: %d of %d" % (met, total))
+
+
 def number(text):
     return float(text) if "." in text else int(text)
 
@@ -450,6 +496,7 @@ def main():
         print(line)
     if runs[0][2]:
         differ += print_policy([r[2] for r in runs])
+    print_targets(runs[-1][0], runs[-1][2])
     if opts.runs > 1:
         if differ:
             print("bench: %d runs: %d rows differ between runs (flagged above; under -icount "

@@ -24,7 +24,7 @@
 #define SPT_TOUCH_PAGES 1024
 #define MMAP_FILE_BYTES (4 * MIB)  // the mapped file of the mmap rows
 #define MMAP_PAGES 256            // pages each mmap fault row touches (1 MiB)
-#define MAX_ROWS 32
+#define MAX_ROWS 40
 #define NSTAGES 6
 #define MAX_KINDS 4
 #define MAX_NOTES 8
@@ -40,7 +40,7 @@ static volatile uchar warm_page[PAGE] __attribute__((aligned(PAGE)));
 
 struct row {
   const char *label;
-  const char *unit;     // "instructions" or "bytes"
+  const char *unit;     // "instructions", "bytes" or "x" (a ratio)
   int valid;            // 0: printed as n/a
   uint64 hundredths;    // the figure times 100 (bytes are shown with two decimals)
 };
@@ -496,6 +496,50 @@ static void bench_mmap(void) {
   unlink(path);
 }
 
+// Scaling: fork + exec + wait of a 16 MiB program against a 16 KiB one, and a zero-fill
+// fault in a process with 1 GiB of heap registered against one with 1 MiB, and the ratios.
+static void exec_prog(const char *path) {
+  int pid = fork();
+  if (pid < 0)
+    fail("fork failed");
+  if (pid == 0) {
+    char *argv[] = {(char *)path, 0};
+    exec(path, argv);
+    exit(127);
+  }
+  int status = -1;
+  if (wait(&status) != pid || status != 0)
+    fail("exec of a bench-exec program failed");
+}
+
+static void exec_big(void) { exec_prog("/exec-big"); }
+static void exec_small(void) { exec_prog("/exec-small"); }
+
+// A zero-fill fault's cost in a heap of heap_bytes registered, 256 pages touched at its end.
+static uint64 fault_in_heap(int64 heap_bytes) {
+  volatile uchar *p = grow(heap_bytes);
+  volatile uchar *last = p + heap_bytes - 256 * PAGE;
+  warm_page[0] = 1;
+  time_touch(warm_page, 1, 1);
+  uint64 first = time_touch(last, 256, 1);
+  uint64 again = time_touch(last, 256, 1);
+  shrink(heap_bytes);
+  return first > again ? (first - again) / 256 : 0;
+}
+
+static void bench_scaling(void) {
+  exec_big();
+  exec_small();
+  uint64 big = time_reps(exec_big, EXEC_REPS), small = time_reps(exec_small, EXEC_REPS);
+  add_row("fork + exec + wait, 16 MiB program", "instructions", big, EXEC_REPS);
+  add_row("fork + exec + wait, 16 KiB program", "instructions", small, EXEC_REPS);
+  add_row("  16 MiB / 16 KiB program", "x", big, small);
+  uint64 gib = fault_in_heap(1L << 30), mib = fault_in_heap(1L << 20);
+  add_row("zero-fill fault, 1 GiB heap registered", "instructions", gib, 1);
+  add_row("zero-fill fault, 1 MiB heap registered", "instructions", mib, 1);
+  add_row("  1 GiB / 1 MiB heap", "x", gib, mib ? mib : 1);
+}
+
 static void print_table(void) {
   printf("bench: guest instructions per operation (instret, QEMU -icount shift=0, 1 hart, "
          "kernel included)\n");
@@ -503,7 +547,7 @@ static void print_table(void) {
     struct row *r = &rows[i];
     if (!r->valid)
       printf("bench: %-48s %10s %s\n", r->label, "n/a", r->unit);
-    else if (r->unit[0] == 'b')
+    else if (r->unit[0] == 'b' || r->unit[0] == 'x')
       printf("bench: %-48s %7lu.%02lu %s\n", r->label, r->hundredths / 100,
              r->hundredths % 100, r->unit);
     else
@@ -545,6 +589,7 @@ int main(int argc, char **argv) {
   bench_file_fault();
   bench_spt();
   bench_mmap();
+  bench_scaling();
   print_table();
   poweroff(0);
   fail("poweroff returned");

@@ -86,7 +86,8 @@ int frame_map(struct page *page, struct frame *frame, enum vm_access access) {
     return -1;
   if (*pte & PTE_V)
     panic("frame_map: va %p is mapped already", (void *)page->va);
-  acquire(page->area->lock);
+  // frame_lock alone: whoever looks at a frame's mappings (an evictor, the checker) holds it,
+  // and nobody but this process's own thread touches a page that has no frame.
   acquire(&frame_lock);
   page->rmap_next = frame->rmap;
   frame->rmap = page;
@@ -100,7 +101,6 @@ int frame_map(struct page *page, struct frame *frame, enum vm_access access) {
     entry |= PTE_D;
   __atomic_store_n(pte, entry, __ATOMIC_RELEASE);
   release(&frame_lock);
-  release(page->area->lock);
   return 0;
 }
 

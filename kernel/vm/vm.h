@@ -27,7 +27,9 @@
 //     frame pointer and PAGE_EVICTING bit, and their leaf PTEs.
 //   - frame_lock (frame.c) guards the frame list (the clock hand's order), every frame's
 //     reverse map (rmap, nmap), its FRAME_EVICTING bit and the page-cache index (pcache.c).
-//     A mapping is added or removed with the page's owner lock and frame_lock both held.
+//     A mapping is added with frame_lock held (by the page's own process, for a page that
+//     has no frame: nobody else can reach it) and removed with the page's owner lock and
+//     frame_lock both held.
 //   - Eviction takes frames from any process on any hart. An evictor holds frame_lock while
 //     it scans, so it can only try_acquire the owners' vm locks (all of a shared frame's, or
 //     it passes the frame over): the order above is never waited against.
