@@ -161,8 +161,8 @@ def oom_line(victim):
     """The OOM killer's line (kernel/vm/oom.c) for a process named victim, killed because it
     held the most memory when it, or another process, needed a frame."""
     return (r"oom: killed pid \d+ \(%s\), which held \d+ frames and \d+ swap slots, the most of "
-            r"any process(, and needed a frame|; pid \d+ \(\S+\) needed a frame) with every "
-            r"frame busy and swap full" % victim)
+            r"any process(, and needed a frame|; pid \d+ \(\S+\) needed a frame) when no frame "
+            r"could be had \(swap full, or every frame busy\)" % victim)
 
 
 SWAP_FULL_KILL = oom_line("swap-full")
@@ -397,6 +397,12 @@ TESTS = [
     swap_test("swap-iter", "frames=64"),
     swap_test("swap-iter-fifo", "frames=64 evict=fifo", program="swap-iter",
               expect=[r"swap-iter: ok"]),
+    swap_test("swap-iter-clock", "frames=64 evict=clock", program="swap-iter",
+              expect=[r"swap-iter: ok"]),
+    # The default policy (2q) keeps a hot set through a scan of pages touched once.
+    swap_test("swap-scan", "frames=128", cpus=1, expect=[
+        r"swap-scan: default policy: \d+ hot pages, a scan of \d+: \d+ hot pages brought back "
+        r"from swap \(\d+ evictions\)", r"swap-scan: ok"]),
     swap_test("swap-fork", "frames=64"),
     swap_test("swap-smp", "frames=64", cpus=3),
     # read, write, pipes and exec on buffers that are out in swap, and a half-bad buffer.

@@ -21,6 +21,14 @@
 #include "proc/proc.h"
 #include "vm/profile.h"
 
+static const char *policy_names[] = {[EVICT_CLOCK] = "clock", [EVICT_FIFO] = "FIFO",
+                                     [EVICT_2Q] = "2q"};
+#define EVICT_DEFAULT EVICT_2Q
+// evict=2q: a frame's state in frame->age (frames_inactive counts the first two).
+#define AGE_NEW 0       // inactive, and not passed by the hand since it got its page
+#define AGE_INACTIVE 1  // on probation: taken if not accessed by the next pass
+#define AGE_ACTIVE 2    // in use: passed over (and aged only when few are inactive)
+
 // How long vm_get_frame waits for pinned frames to come free before it gives up, and how
 // many processes one claim may have the OOM killer kill.
 #define WAIT_TICKS_MAX 100
@@ -30,6 +38,7 @@ static struct spinlock frame_lock = SPINLOCK_INIT("frame");
 struct frame frame_list = {.next = &frame_list, .prev = &frame_list};  // guarded by frame_lock
 static uint64 frames_total;  // the limit; set once at boot
 static uint64 frames_used;   // guarded by frame_lock
+static uint64 frames_inactive;  // evict=2q: mapped frames not active (guarded by frame_lock)
 static enum evict_policy policy;  // set once at boot
 
 // Sets the limit of user frames (the frames= boot argument, else the default share) and the
@@ -37,9 +46,15 @@ static enum evict_policy policy;  // set once at boot
 uint64 frame_table_init(void) {
   uint64 nframes = bootarg_int("frames", 0);
   const char *ev = bootarg("evict");
-  enum evict_policy p = ev && strcmp(ev, "fifo") == 0 ? EVICT_FIFO : EVICT_CLOCK;
-  if (ev && p == EVICT_CLOCK && strcmp(ev, "clock") != 0)
-    printf("vm: evict=%s is neither clock nor fifo; using clock\n", ev);
+  enum evict_policy p = EVICT_DEFAULT;
+  if (ev && strcmp(ev, "fifo") == 0)
+    p = EVICT_FIFO;
+  else if (ev && strcmp(ev, "clock") == 0)
+    p = EVICT_CLOCK;
+  else if (ev && strcmp(ev, "2q") == 0)
+    p = EVICT_2Q;
+  else if (ev)
+    printf("vm: evict=%s is not 2q, clock or fifo; using %s\n", ev, policy_names[p]);
   uint64 free = kalloc_free_pages();
   uint64 reserve = MAX(free / 8, 1024UL);
   uint64 fit = free > reserve ? free - reserve : free / 2;
@@ -51,7 +66,7 @@ uint64 frame_table_init(void) {
   frames_total = nframes;
   policy = p;
   printf("vm: %lu user frames (%lu MiB), %s eviction\n", nframes, nframes >> 8,
-         p == EVICT_FIFO ? "FIFO" : "clock");
+         policy_names[p]);
   return nframes;
 }
 
@@ -162,6 +177,7 @@ static struct frame *new_frame(void) {
     return NULL;
   }
   frames_used++;
+  frames_inactive++;  // new frames start on probation (evict=2q)
   f->next = &frame_list;
   f->prev = frame_list.prev;
   frame_list.prev->next = f;
@@ -176,6 +192,8 @@ static void unlink_frame(struct frame *f) {
   f->prev->next = f->next;
   f->next->prev = f->prev;
   frames_used--;
+  if (f->age != AGE_ACTIVE)
+    frames_inactive--;
 }
 
 // ---- Eviction ----
@@ -229,7 +247,10 @@ int frame_unmap_all_locked(struct frame *f) {
 }
 
 // Clock's second chance: was any mapping (or, for a cached page, a lookup) used since the
-// hand last passed? Clears what it tests.
+// hand last passed? Clears what it tests. A hart that still holds the PTE in its TLB does
+// not set the bit again when it uses the page, so this hart forgets the page too (the
+// process that evicts is most often the one whose pages it looks at); other harts forget
+// every user page when they next switch processes, which is when the bit counts again.
 static int test_and_clear_accessed(struct frame *f) {
   int used = (f->flags & FRAME_REFERENCED) != 0;
   f->flags &= ~FRAME_REFERENCED;
@@ -237,10 +258,45 @@ static int test_and_clear_accessed(struct frame *f) {
     pte_t *pte = pte_of(m);
     if (*pte & PTE_A) {
       __atomic_fetch_and(pte, ~(pte_t)PTE_A, __ATOMIC_RELAXED);
+      sfence_vma_page(m->va);
       used = 1;
     }
   }
   return used;
+}
+
+// The policy's second chance: should the hand pass f over this time?
+//   clock: it was accessed since the last pass.
+//   2q (two queues in one list, scan-resistant): a page starts inactive, on probation; the
+//     access that brought it in earns it one pass, and an access after that makes it active.
+//     The hand takes only inactive pages not accessed since it last passed. It leaves active
+//     pages alone while enough are inactive (a quarter of the frames), unless age_active says
+//     a scan found none of those it could take; only then does it age them, keeping the
+//     accessed ones active and moving the others back to probation. So a scan of pages
+//     touched once churns through the inactive ones, and the pages in use stay.
+static int second_chance(struct frame *f, enum evict_policy policy, int age_active) {
+  if (policy == EVICT_CLOCK)
+    return test_and_clear_accessed(f);
+  if (f->age == AGE_ACTIVE) {
+    if (!age_active && frames_inactive >= frames_used / 4)
+      return 1;  // plenty on probation: an active page is not even looked at
+    if (!test_and_clear_accessed(f)) {
+      f->age = AGE_INACTIVE;
+      frames_inactive++;
+    }
+    return 1;
+  }
+  int used = test_and_clear_accessed(f);
+  if (f->age == AGE_NEW) {  // the access that brought the page in
+    f->age = AGE_INACTIVE;
+    return 1;
+  }
+  if (used) {
+    f->age = AGE_ACTIVE;
+    frames_inactive--;
+    return 1;
+  }
+  return 0;
 }
 
 // Does saving f's contents need something the caller may not have? A private dirty frame
@@ -261,8 +317,8 @@ static int can_save(struct frame *f, int dirty) {
 // try_acquire. Under them the frame is unmapped everywhere (each PTE's last word on dirty is
 // kept in FRAME_DIRTY), pinned, and its pages marked PAGE_EVICTING. A frame that cannot be
 // saved now keeps its mappings and is passed over.
-static enum victim_look look(struct frame *f, int use_accessed, void *arg) {
-  (void)arg;
+// arg: an int, nonzero when 2q must age active frames whatever the count on probation.
+static enum victim_look look(struct frame *f, enum evict_policy p, void *arg) {
   if (__atomic_load_n(&f->pin, __ATOMIC_ACQUIRE))
     return LOOK_BUSY;
   if (!f->rmap && !(f->flags & FRAME_CACHED))
@@ -275,7 +331,7 @@ static enum victim_look look(struct frame *f, int use_accessed, void *arg) {
     unlock_mappers(&ol);
     return LOOK_BUSY;
   }
-  if (use_accessed && test_and_clear_accessed(f)) {
+  if (p != EVICT_FIFO && second_chance(f, p, *(int *)arg)) {
     unlock_mappers(&ol);
     return LOOK_RECENT;
   }
@@ -303,16 +359,29 @@ static enum victim_look look(struct frame *f, int use_accessed, void *arg) {
   }
   __atomic_store_n(&f->pin, 1, __ATOMIC_RELAXED);
   f->flags |= FRAME_EVICTING;
+  if (f->age == AGE_ACTIVE)  // taken by FIFO's sweep: the frame starts over on probation
+    frames_inactive++;
+  f->age = AGE_NEW;
   unlock_mappers(&ol);
   return LOOK_TAKEN;
 }
 
 // The replacement policy: a frame whose pages are unmapped and PAGE_EVICTING, pinned for the
 // caller; NULL when none can be taken now (*busy: how many were passed over for now only).
-// Two sweeps of the hand: clock clears accessed bits on the first and takes on the second.
+// Enough sweeps of the hand for every second chance to run out: clock clears accessed bits
+// on the first and takes on the second; 2q, if that finds nothing on probation to take,
+// sweeps twice more ageing the active pages too. Should other harts keep touching every
+// frame meanwhile, FIFO's sweep decides.
 struct frame *vm_get_victim(uint64 *busy) {
   acquire(&frame_lock);
-  struct frame *f = victim_scan(&frame_list, policy, look, NULL, 2 * frames_used + 1, busy);
+  int age_active = 0;
+  struct frame *f = victim_scan(&frame_list, policy, look, &age_active, 2 * frames_used + 1, busy);
+  if (!f && policy == EVICT_2Q) {  // every page on probation was in use, or busy
+    age_active = 1;
+    f = victim_scan(&frame_list, policy, look, &age_active, 2 * frames_used + 1, busy);
+  }
+  if (!f && *busy == 0 && policy != EVICT_FIFO)
+    f = victim_scan(&frame_list, EVICT_FIFO, look, &age_active, frames_used + 1, busy);
   release(&frame_lock);
   return f;
 }

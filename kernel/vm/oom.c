@@ -72,14 +72,14 @@ int vm_oom_kill(void) {
     return 0;
   int pid = worst->pid;
   uint64 frames = (score[worst->slot] - (uint64)worst->pages_swapped * WEIGHT) / WEIGHT;
+  static const char *why = "when no frame could be had (swap full, or every frame busy)";
   if (worst == me)
     printf("oom: killed pid %d (%s), which held %lu frames and %d swap slots, the most of any "
-           "process, and needed a frame with every frame busy and swap full\n",
-           pid, me->name, frames, me->pages_swapped);
+           "process, and needed a frame %s\n", pid, me->name, frames, me->pages_swapped, why);
   else
     printf("oom: killed pid %d (%s), which held %lu frames and %d swap slots, the most of any "
-           "process; pid %d (%s) needed a frame with every frame busy and swap full\n",
-           pid, worst->name, frames, worst->pages_swapped, me->pid, me->name);
+           "process; pid %d (%s) needed a frame %s\n", pid, worst->name, frames,
+           worst->pages_swapped, me->pid, me->name, why);
   VM_COUNT(oom_kills);
   vm_event(EV_KILL, pid, 0, VM_NO_MEMORY);
   if (worst == me) {  // the claim fails; the fault path sees the kill and says no more

@@ -5,6 +5,10 @@
 //
 //   clock (second chance): a frame whose accessed bit is set has the bit cleared and is
 //                          passed over once; the first frame found not accessed is the victim
+//   2q (the default):      two queues in one list: a new page is on probation and taken if
+//                          the hand finds it unused; one used again becomes active, and the
+//                          hand ages active pages only when few are on probation, so pages
+//                          touched once (a scan) do not push out the pages in use
 //   FIFO:                  the oldest frame that can be taken, accessed or not
 //
 // A frame that cannot be taken now (pinned, its owner busy, no swap slot for it) is passed
@@ -29,7 +33,7 @@ struct frame *victim_scan(struct frame *list, enum evict_policy policy, victim_l
   *busy = 0;
   for (uint64 step = 0; step < max_steps && list->next != list; step++) {
     struct frame *f = list->next;
-    enum victim_look seen = look(f, policy == EVICT_CLOCK, arg);
+    enum victim_look seen = look(f, policy, arg);
     move_to_tail(list, f);
     if (seen == LOOK_TAKEN)
       return f;

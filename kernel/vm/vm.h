@@ -155,6 +155,7 @@ struct frame {
   uint32 pin;                // > 0: in use by the kernel (a fault, a copy, an eviction)
   uint32 flags;              // FRAME_*
   uint32 blockno;            // page cache: the file's block holding the page (BSIZE == PGSIZE)
+  uint32 age;                // evict=2q: new, on probation or active (frame.c; frame_lock)
   struct inode *ip;          // page cache: the file, and the page's index in it
   uint64 index;
   struct frame *cache_next;  // page cache hash chain (frame_lock)
@@ -312,15 +313,16 @@ struct frame *pcache_pin_for_io(struct inode *ip, uint64 index);
 void pcache_truncate(struct inode *ip);
 
 // victim.c: the replacement policy's scan (the evict= boot argument picks the policy).
-enum evict_policy { EVICT_CLOCK, EVICT_FIFO };
+enum evict_policy { EVICT_CLOCK, EVICT_FIFO, EVICT_2Q };
 enum victim_look {
   LOOK_TAKEN,   // look() claimed the frame: it is the victim
   LOOK_RECENT,  // accessed since the hand last passed (look() cleared the bit): second chance
   LOOK_BUSY,    // cannot be taken now: pinned, an owner's lock held, or no room to save it
 };
-// look(f, use_accessed, arg): what the scan should do with frame f. With use_accessed (clock)
-// it tests and clears the accessed bit; FIFO ignores it.
-typedef enum victim_look (*victim_look_fn)(struct frame *f, int use_accessed, void *arg);
+// look(f, policy, arg): what the scan should do with frame f under the policy: clock tests
+// and clears the accessed bit (second chance), 2q also keeps pages active or on probation
+// (frame.c), FIFO ignores both.
+typedef enum victim_look (*victim_look_fn)(struct frame *f, enum evict_policy policy, void *arg);
 struct frame *victim_scan(struct frame *list, enum evict_policy policy, victim_look_fn look,
                           void *arg, uint64 max_steps, uint64 *busy);
 

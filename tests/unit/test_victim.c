@@ -46,14 +46,15 @@ struct fake {
 struct looks {
   int ids[MAX_LOOKS];
   int n;
-  int clock;  // the policy scanned: look() must be told use_accessed == clock
+  int clock;  // the policy scanned: look() must be told it (clock, or FIFO)
 };
 
-static enum victim_look look(struct frame *f, int use_accessed, void *arg) {
+static enum victim_look look(struct frame *f, enum evict_policy policy, void *arg) {
   struct fake *x = (struct fake *)f;
   struct looks *l = arg;
-  CHECK(use_accessed == l->clock, "look(frame %d): use_accessed %d under %s", x->id,
-        use_accessed, l->clock ? "clock" : "FIFO");
+  int use_accessed = policy == EVICT_CLOCK;
+  CHECK(use_accessed == l->clock, "look(frame %d): told policy %d under %s", x->id, policy,
+        l->clock ? "clock" : "FIFO");
   if (l->n == MAX_LOOKS)
     failf("test bug: more than %d looks in one scan", MAX_LOOKS);
   l->ids[l->n++] = x->id;
