@@ -49,8 +49,8 @@ def settings(seed, test):
         words.append("frames=%d" % rng.choice(FRAMES))
     else:
         words += own_frames
-    words.append("evict=%s" % rng.choice(["clock", "fifo"]))
-    if rng.random() < 0.3:
+    words.append("evict=%s" % rng.choice(["2q", "clock", "fifo"]))
+    if rng.random() < 0.3 and not test.name.startswith("cow-"):  # those prove copy-on-write
         words.append("cow=off")
     if rng.random() < 0.3:
         words.append("prezero=0")
