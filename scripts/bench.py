@@ -256,7 +256,10 @@ def run_all(opts, suffix):
                 swap[(frames, policy)] = Boot(
                     "frames=%d evict=%s init=/bench-swap" % (frames, policy),
                     "bench-swap: done", log("bench-swap-%d-%s" % (frames, policy)), check_swap)
-    boots = [main, eager] + list(swap.values())
+    # Swap throughput: a few frames, 8192 slots (32 MiB) to fill and drain.
+    fill = Boot("init=/bench,--swap-fill frames=256", "bench: done", log("bench-swap-fill"),
+                check_bench)
+    boots = [main, eager, fill] + list(swap.values())
     with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
         list(pool.map(lambda b: run_boot(opts, b), boots))
     failed = [b for b in boots if b.reason]
@@ -267,6 +270,7 @@ def run_all(opts, suffix):
     rows = [ROW.fullmatch(l).group(1, 2, 4) for l in lines if ROW.fullmatch(l)]
     rows += fork_rows(rows, [ROW.fullmatch(l).group(1, 2, 4) for l in eager.lines
                              if ROW.fullmatch(l)])
+    rows += [ROW.fullmatch(l).group(1, 2, 4) for l in fill.lines if ROW.fullmatch(l)]
     notes = [l for l in lines if not ROW.fullmatch(l) and l.startswith("bench: note")]
     policy = []
     if swap:

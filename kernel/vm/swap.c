@@ -75,7 +75,10 @@ int swap_reserve(void) {
   return ok ? 0 : -1;
 }
 
+// One disk request a slot (vmstat counts them: swap_requests, swap_sectors).
 static int slot_io(long slot, void *kva, int write) {
+  VM_COUNT(swap_requests);
+  VM_ADD(swap_sectors, SECTORS_PER_SLOT);
   return virtio_blk_rw(first_sector + (uint64)slot * SECTORS_PER_SLOT, kva, PGSIZE, write);
 }
 

@@ -48,6 +48,8 @@ struct vmstat {
   unsigned long cow_reused;      // of those, the last sharer: made writable, no copy
   unsigned long oom_kills;       // processes the out-of-memory killer killed
   unsigned long faults_prezeroed;  // of faults_zero: frames zeroed ahead of time by idle harts
+  unsigned long swap_requests;   // disk requests for swap (reads and writes)
+  unsigned long swap_sectors;    // 512-byte sectors they moved
   // The stages of user page faults, in instructions (make bench's build only: vm/profile.h).
   unsigned long prof_faults;     // faults measured
   unsigned long prof_dispatch, prof_spt, prof_frame, prof_map, prof_fill, prof_rest;
