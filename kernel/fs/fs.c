@@ -399,9 +399,13 @@ uint dir_find(struct inode *dp, const char *name, uint from, struct dirent *foun
 }
 
 // Looks name up in locked directory dp; returns its inode (referenced, unlocked) and sets
-// *poff to the entry's offset when poff is not NULL. NULL when not found.
+// *poff to the entry's offset when poff is not NULL. NULL when not found. In a removed
+// directory (nlink 0: somebody's cwd still) ".." finds nothing: the parent it names may be
+// freed by now, and its inode number reused.
 struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
   struct dirent de;
+  if (dp->nlink == 0 && namecmp(name, "..") == 0)
+    return NULL;
   uint off = dir_find(dp, name, 0, &de);
   if (off == dp->size)
     return NULL;
@@ -411,9 +415,13 @@ struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
 }
 
 // Adds the entry (name, inum) to locked directory dp, reusing a free slot when there is one.
-// Returns 0, or -1 if the name exists or the disk is full.
+// Returns 0, or -1 if the name exists, the disk is full, or dp has been removed (nlink 0:
+// still somebody's cwd; an entry there would be lost with it, and a new subdirectory's ".."
+// would keep it alive).
 int dirlink(struct inode *dp, char *name, uint inum) {
   struct dirent de;
+  if (dp->nlink == 0)
+    return -1;
   if (dir_find(dp, name, 0, &de) != dp->size)
     return -1;
   uint off = dir_find(dp, NULL, 0, &de);
