@@ -6,6 +6,9 @@
 #   make OPT=2 ...       an -O2 build without debug checks (for benchmarks), in build/O2
 #   make bench           user/bench.c and the swap runs of user/bench-swap.c on the OPT=2 build
 #                        (RUNS=2: twice, tables compared)
+#   make fuzz            system-call fuzzing: SEEDS boots (seeds SEED, SEED+1, ...; RANDOM=1 for
+#                        random ones) of CALLS calls each on CPUS harts, JOBS boots at once
+#   make crash           crash consistency: CRASHES power cuts during a file-heavy workload
 #   make V=1 ...         show the full commands
 #   make doctor          check the toolchain, QEMU and OpenSBI
 #   make compile_commands.json   for clangd
@@ -62,7 +65,7 @@ ifneq ($(strip $(ARGS)),)
 QEMUOPTS += -append "$(ARGS)"
 endif
 
-.PHONY: all qemu qemu-gdb gdb grade unit doctor setup clean bench
+.PHONY: all qemu qemu-gdb gdb grade unit doctor setup clean bench fuzz crash
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) $(DISK)
@@ -167,6 +170,17 @@ RUNS ?= 1
 bench:
 	$(Q)$(MAKE) --no-print-directory OPT=2 all build/O2/grade.img
 	@$(PYTHON) scripts/bench.py --build build/O2 --qemu "$(QEMU)" --bios $(OPENSBI) --runs $(RUNS)
+
+# System-call fuzzing (tests/fuzz.c, scripts/fuzz.py): every boot on a fresh copy of the
+# test image, checked with fsck afterwards. ARGS adds boot arguments (e.g. frames=512).
+SEEDS ?= 10
+SEED ?= 1
+CALLS ?= 20000
+JOBS ?= 1
+fuzz: $(KERNEL) $(BUILD)/grade.img $(FSCK)
+	@$(PYTHON) scripts/fuzz.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) \
+		--seeds $(SEEDS) --first $(SEED) --calls $(CALLS) --cpus $(CPUS) --jobs $(JOBS) \
+		$(if $(filter 1,$(RANDOM)),--random) --args "$(ARGS)"
 
 compile_commands.json: | setup
 	@scripts/setup.sh bear

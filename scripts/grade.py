@@ -13,6 +13,7 @@ import argparse
 import concurrent.futures
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,6 +45,8 @@ def qemu_command(opts, test):
         # host durability, and a killed QEMU's writes are in the host's page cache anyway.
         image = (test.disk.format(build=opts.build) if isinstance(test.disk, str)
                  else os.path.join(opts.build, "grade.img"))
+        if getattr(test, "disk_copy", None):
+            image = test.disk_copy
         cmd += ["-drive", "file=%s,if=none,format=raw,id=disk0,cache=unsafe%s"
                 % (image, ",snapshot=on" if test.disk is True else ""),
                 "-device", "virtio-blk-device,drive=disk0"]
@@ -81,6 +84,10 @@ def check_output(test, lines, status):
 def run_qemu_test(opts, test):
     log = os.path.join(opts.build, "grade", test.name + ".out")
     start = time.time()
+    if test.disk == "copy":
+        # A copy of the image, used directly and checked with the host fsck afterwards.
+        test.disk_copy = os.path.join(opts.build, "grade", test.name + ".img")
+        shutil.copyfile(os.path.join(opts.build, "grade.img"), test.disk_copy)
     try:
         proc = subprocess.run(qemu_command(opts, test), input=test.stdin.encode(),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -95,7 +102,20 @@ def run_qemu_test(opts, test):
     lines = [l.rstrip("\r") for l in text.split("\n")]
     if reason is None:
         reason = check_output(test, lines, status)
+    if test.disk == "copy":
+        reason = reason or fsck_image(opts, test.disk_copy, log)
+        if not reason:
+            os.remove(test.disk_copy)
     return Result(test, not reason, seconds, reason, log)
+
+
+def fsck_image(opts, image, log):
+    """Runs the host fsck on image, appending its report to log; "" when it is clean."""
+    fsck = subprocess.run([os.path.join(opts.build, "mkfs", "fsck"), image],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    with open(log, "a") as f:
+        f.write("\n=== fsck ===\n" + fsck.stdout.decode("utf-8", "replace"))
+    return "" if fsck.returncode == 0 else "fsck found problems in the image"
 
 
 def run_crash_test(opts, test):
