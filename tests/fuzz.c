@@ -132,7 +132,10 @@ static void remove_sandbox(void);
 static uint64 run_batch(int ncalls) {
   static struct batch_state b;
   uint64 before = total_calls();
-  mkdir("/fz/w");  // the last batch may have removed it
+  struct stat st;
+  mkdir("/fz/w");  // the last batch may have removed it (and left a file named w)
+  if (stat("/fz/w", &st) < 0 || st.type != T_DIR)
+    remove_sandbox();
   int p[2];
   CHECK(pipe(p) == 0, "pipe for batch %d", batch);
   memset(&b, 0, sizeof(b));
@@ -213,9 +216,15 @@ static void clear_cwd(int depth) {
   }
 }
 
-// Empties /fz (and makes /fz/w again).
+// Empties /fz and makes /fz/w again (a worker may have removed /fz itself, or made a file of
+// that name).
 static void remove_sandbox(void) {
-  CHECK(chdir("/fz") == 0, "the sandbox /fz is gone");
+  struct stat st;
+  if (stat("/fz", &st) < 0 || st.type != T_DIR) {
+    unlink("/fz");
+    CHECK(mkdir("/fz") == 0, "cannot make the sandbox /fz again");
+  }
+  CHECK(chdir("/fz") == 0, "cannot enter the sandbox /fz");
   clear_cwd(0);
   CHECK(chdir("/") == 0, "chdir /");
   CHECK(mkdir("/fz/w") == 0, "cannot make /fz/w after batch %d", batch);
