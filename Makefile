@@ -182,6 +182,15 @@ fuzz: $(KERNEL) $(BUILD)/grade.img $(FSCK)
 		--seeds $(SEEDS) --first $(SEED) --calls $(CALLS) --cpus $(CPUS) --jobs $(JOBS) \
 		$(if $(filter 1,$(RANDOM)),--random) --args "$(ARGS)"
 
+# Crash consistency (tests/crash-load.c, scripts/crash.py): CRASHES power cuts, at commit
+# points and by the clock, each checked by fsck and by a second boot. SEED picks the points;
+# FIRST=I CRASHES=1 runs point I alone.
+CRASHES ?= 100
+FIRST ?= 0
+crash: $(KERNEL) $(BUILD)/grade.img $(FSCK)
+	@$(PYTHON) scripts/crash.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) \
+		--crashes $(CRASHES) --seed $(SEED) --first $(FIRST) --cpus $(CPUS) --jobs $(JOBS)
+
 compile_commands.json: | setup
 	@scripts/setup.sh bear
 	bear --output $@ -- $(MAKE) -B all unit

@@ -135,6 +135,12 @@ SWAP_FULL_KILL = kill_line("swap-full", "(store|load|instruction) page fault", "
 CRASH_CHECK_LINES = [r"crash-check: \d+ complete files, \d+ temporaries removed",
                      r"crash-check: ok"]
 
+CRASH_LOAD_RECOVERY = [r"log: recovering a committed transaction of \d+ blocks"]
+CRASH_LOAD_LINES = [r"fs: freed \d+ orphaned inodes \(unlinked while open, then a crash\)",
+                    r"crash-load: \d+ operations had finished; \d+ files and \d+ log records "
+                    r"checked, \d+ leftovers removed",
+                    r"crash-load: ok"]
+
 TESTS = [
     UnitTest("unit-fdt", ["{build}/unit/test_fdt", "{build}/unit/dtb"],
              expect=[r"test_fdt: \d+ checks passed"]),
@@ -335,6 +341,21 @@ TESTS = [
               check_args="init=/tests/crash-check,0", kill_after="log: simulated crash",
               timeout=120, weight=2,
               expect=[r"log: recovering a committed transaction of \d+ blocks"] + CRASH_CHECK_LINES),
+    # The crash campaign's workload (tests/crash-load.c; make crash runs a hundred crash
+    # points): three processes publishing, appending, removing, making directories and
+    # orphans (each keeps an unlinked file open), stopped at a commit point and at a moment
+    # by the clock; every finished operation must have survived, nothing half done may show,
+    # the orphans are freed at the next boot, and fsck finds both images consistent.
+    CrashTest("crash-load-commit", write_args="init=/tests/crash-load,write,7 logcrash=60",
+              check_args="init=/tests/crash-load,check,7,{done}", kill_after="log: simulated crash",
+              kill_delay=0, timeout=120, weight=2, expect=CRASH_LOAD_RECOVERY + CRASH_LOAD_LINES),
+    CrashTest("crash-load-commit-2", write_args="init=/tests/crash-load,write,8 logcrash=170",
+              check_args="init=/tests/crash-load,check,8,{done}", kill_after="log: simulated crash",
+              kill_delay=0, timeout=120, weight=2, expect=CRASH_LOAD_RECOVERY + CRASH_LOAD_LINES),
+    CrashTest("crash-load-kill", write_args="init=/tests/crash-load,write,9",
+              check_args="init=/tests/crash-load,check,9,{done}",
+              kill_after="crash-load: w2 done 3", kill_delay=0.4, timeout=120, weight=2,
+              expect=CRASH_LOAD_LINES),
     # The system-call fuzzer (tests/fuzz.c; make fuzz runs long campaigns): 20,000 random
     # calls with hostile arguments on 3 harts. Its oracles hold, no panic, every kill line has
     # a known reason, nothing leaks, fork/exec/files still work and the image is consistent.
