@@ -179,6 +179,8 @@ def run_crash_test(opts, test):
         lines = [l.rstrip("\r") for l in out.split("\n")]
         reason = ("the check timed out after %d s" % test.timeout if status is None
                   else check_output(test, lines, status))
+        fail = next((l for l in lines if "FAIL" in l), None)
+        reason = reason and fail.strip() if reason and fail else reason
     if not reason:
         reason, report = fsck(opts, image)
         text += "\n=== fsck after the second boot ===\n" + report

@@ -245,6 +245,10 @@ static int check_name(int w, const char *nm, int d, int horizon) {
   char kind = nm[0], path[24];
   int k = atoi(nm + 1);
   int known = kind && nm[1] >= '0' && nm[1] <= '9' && k < horizon;
+  if (strcmp(nm, "held") == 0 && d == 0) {  // the worker stopped between open and unlink
+    CHECK(unlink(nm) == 0, "cannot remove w%d's held", w);
+    return 1;
+  }
   CHECK(known || strcmp(nm, "log") == 0, "w%d has an unexpected file '%s'", w, nm);
   if (!known)
     return 0;
