@@ -10,8 +10,9 @@ how to replay it. Exits non-zero when any boot failed.
     scripts/fuzz.py --build build/Og --qemu QEMU --bios FW [--seeds N] [--first S | --random]
                     [--calls M] [--cpus 3] [--jobs J] [--args "frames=512"]
 
-Console output of each boot goes to BUILD/fuzz/seed-S.out; the image of a failed boot is
-kept as BUILD/fuzz/seed-S.img.
+Console output of each boot goes to BUILD/fuzz/seed-S.out (and seed-S.failed.out when it
+failed, which a replay does not overwrite); the image of a failed boot is kept as
+BUILD/fuzz/seed-S.img.
 """
 import argparse
 import concurrent.futures
@@ -115,7 +116,9 @@ def run_boot(opts, seed):
             boot.reason = "fsck: " + (problems[0] if problems else "failed")
     with open(log, "w") as f:
         f.write(text)
-    if not boot.reason:
+    if boot.reason:  # kept apart: a replay writes seed-S.out again
+        shutil.copyfile(log, base + ".failed.out")
+    else:
         os.remove(image)
     return boot
 
