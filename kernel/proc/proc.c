@@ -18,6 +18,7 @@
 #include "fs/file.h"
 #include "fs/fs.h"
 #include "lib/bootargs.h"
+#include "lib/ksyms.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -512,7 +513,9 @@ int either_copyin(void *dst, int user_src, uint64 src, uint64 len) {
   return 0;
 }
 
-// Lists every process on the console (Ctrl-P). No locks: it must work when things are stuck.
+// Lists every process on the console (Ctrl-P), with the kernel call chain of each sleeping
+// one (where a hang sits; it switched out with its frame pointer in context.s[0]). No locks:
+// it must work when things are stuck; a process that wakes meanwhile may show a torn chain.
 void procdump(void) {
   static const char *states[] = {
     [UNUSED] = "unused", [USED] = "used", [SLEEPING] = "sleep",
@@ -520,8 +523,15 @@ void procdump(void) {
   };
   printf("\n");
   for (struct proc *p = proc; p < &proc[NPROC]; p++) {
-    if (p->state == UNUSED)
+    enum procstate state = p->state;
+    if (state == UNUSED)
       continue;
-    printf("%d %s %s\n", p->pid, states[p->state], p->name);
+    printf("%d %s %s", p->pid, states[state], p->name);
+    if (state == SLEEPING) {
+      printf(" on %p%s\n", p->chan, p->killed ? " (killed)" : "");
+      backtrace(p->context.s[0]);
+    } else {
+      printf("\n");
+    }
   }
 }
