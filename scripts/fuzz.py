@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -87,6 +88,32 @@ def verdict(lines, status, timed_out):
     return ""
 
 
+def run_qemu(cmd, timeout):
+    """Runs QEMU; returns (output, exit status), the status None when it had to be killed. A
+    boot still running at the timeout gets a Ctrl-P first (the kernel lists its processes and
+    where each one sleeps) and two seconds to print it."""
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    chunks = []
+    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: proc.stdout.read1(65536), b"")))
+    reader.start()
+    try:
+        status = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            proc.stdin.write(b"\x10")
+            proc.stdin.flush()
+            time.sleep(2)
+        except OSError:
+            pass
+        proc.kill()
+        proc.wait()
+        status = None
+    reader.join()
+    proc.stdin.close()
+    return b"".join(chunks), status
+
+
 def run_boot(opts, seed):
     boot = Boot(seed)
     base = os.path.join(opts.build, "fuzz", "seed-%d" % seed)
@@ -95,25 +122,16 @@ def run_boot(opts, seed):
     args = "init=/tests/fuzz,%d,%d %s" % (seed, opts.calls, opts.args)
     cmd = grade.qemu_command(opts, Run("fuzz-%d" % seed, args.strip(), image, opts.cpus))
     start = time.time()
-    timeout = 120 + opts.calls / 100
-    try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=timeout)
-        out, status, timed_out = proc.stdout, proc.returncode, False
-    except subprocess.TimeoutExpired as e:
-        out, status, timed_out = e.stdout or b"", None, True
+    out, status = run_qemu(cmd, 120 + opts.calls / 100)
+    timed_out = status is None
     boot.seconds = time.time() - start
     text = out.decode("utf-8", "replace")
     lines = [l.rstrip("\r") for l in text.split("\n")]
     parse(boot, lines)
     boot.reason = verdict(lines, status, timed_out)
     if not boot.reason:
-        fsck = subprocess.run([os.path.join(opts.build, "mkfs", "fsck"), image],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        text += "\n=== fsck ===\n" + fsck.stdout.decode("utf-8", "replace")
-        if fsck.returncode != 0:
-            problems = [l for l in fsck.stdout.decode("utf-8", "replace").split("\n") if l]
-            boot.reason = "fsck: " + (problems[0] if problems else "failed")
+        boot.reason, report = grade.fsck(opts, image)
+        text += "\n=== fsck ===\n" + report
     with open(log, "w") as f:
         f.write(text)
     if boot.reason:  # kept apart: a replay writes seed-S.out again

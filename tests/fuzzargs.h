@@ -97,15 +97,14 @@ static const uint64 fz_unmapped_addrs[] = {
 
 static inline uint64 fz_heap_end(void) { return (fz.brk + FZ_PAGE - 1) & ~(FZ_PAGE - 1); }
 
-extern char _end[];
+extern char __data_start[];  // user/user.ld: the first writable page, after the constants
 static const char fz_rodata_marker[] = "fuzz rodata";
-static int fz_data_marker = 1;  // .data: the first writable page after the constants
 
 static inline uint64 fz_text_addr(void) { return 0x10000 + fz_below(0x1000); }
 static inline uint64 fz_rodata_addr(void) { return (uint64)fz_rodata_marker; }
 // The last bytes of the constants: a range from here runs into the worker's .data.
 static inline uint64 fz_rodata_end(void) {
-  return ((uint64)&fz_data_marker & ~(FZ_PAGE - 1)) - 1 - fz_below(16);
+  return (uint64)__data_start - 1 - fz_below(16);
 }
 
 // A kernel address or an unmapped one (not one the heap has grown over).
