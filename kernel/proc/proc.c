@@ -101,6 +101,9 @@ found:
 void freeproc(struct proc *p) {
   if (p->spt.npages || p->spt.areas)
     panic("freeproc: pid %d still has user pages", p->pid);
+  for (int fd = 0; fd < NOFILE; fd++)
+    if (p->ofile[fd])
+      panic("freeproc: pid %d still has file %p open as descriptor %d", p->pid, p->ofile[fd], fd);
   if (p->pagetable)
     pagetable_destroy(p->pagetable);
   p->pagetable = NULL;
@@ -174,8 +177,7 @@ int fork(void) {
   if (p->fp_used && (csr_read(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY)
     fpu_save(&np->fp);  // the parent's live registers are newer than p->fp
   for (int i = 0; i < NOFILE; i++)
-    if (p->ofile[i])
-      np->ofile[i] = filedup(p->ofile[i]);
+    np->ofile[i] = p->ofile[i] ? filedup(p->ofile[i]) : NULL;
   np->cwd = idup(p->cwd);
   strlcpy(np->name, p->name, sizeof(np->name));
   int pid = np->pid;
