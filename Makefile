@@ -7,6 +7,11 @@
 #   make bench           user/bench.c and the swap runs of user/bench-swap.c on the OPT=2 build,
 #                        with Belady's OPT from scripts/opt.py (RUNS=3: min/median/max, rows
 #                        whose runs differ flagged)
+#   make profile         where a fault's instructions go, stage by stage (build/P)
+#   make stress RUNS=20  the swap, pressure and SMP tests on random machines, 3 harts
+#   make fuzz            system-call fuzzing: SEEDS boots (seeds SEED, SEED+1, ...; RANDOM=1 for
+#                        random ones) of CALLS calls each on CPUS harts, JOBS boots at once
+#   make crash           crash consistency: CRASHES power cuts during a file-heavy workload
 #   make V=1 ...         show the full commands
 #   make doctor          check the toolchain, QEMU and OpenSBI
 #   make compile_commands.json   for clangd
@@ -92,7 +97,7 @@ ifneq ($(strip $(ARGS)),)
 QEMUOPTS += -append "$(ARGS)"
 endif
 
-.PHONY: all qemu qemu-gdb gdb grade unit doctor setup clean bench stress profile
+.PHONY: all qemu qemu-gdb gdb grade unit doctor setup clean bench stress profile fuzz crash
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) $(DISK)
@@ -205,12 +210,11 @@ grade: $(KERNEL) $(BUILD)/grade.img $(BUILD)/gpt-corrupt.img unit
 RUNS ?= 1
 # make stress RUNS=20: the swap, pressure and SMP tests RUNS times each on 3 harts, every run
 # with frames=, evict=, cow= and prezero= drawn from its seed (scripts/stress.py); SEED=S
-# starts from S; SEED=S REPLAY=1 TESTS=NAME replays one run.
-SEED ?=
+# starts from S (default 1, as make fuzz); SEED=S REPLAY=1 TESTS=NAME replays one run.
 REPLAY ?=
 stress: $(KERNEL) $(BUILD)/grade.img
 	@$(PYTHON) scripts/stress.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) --gdb $(GDB) \
-		--runs $(RUNS) $(if $(SEED),$(if $(REPLAY),--replay $(SEED),--seed $(SEED))) $(TESTS)
+		--runs $(RUNS) $(if $(REPLAY),--replay $(SEED),--seed $(SEED)) $(TESTS)
 
 # make profile: where a fault's instructions go, stage by stage (a zero-fill fault, a file
 # read, a page-cache hit, a private copy), from the build with stage marks (build/P) booted
@@ -224,6 +228,26 @@ profile:
 bench:
 	$(Q)$(MAKE) --no-print-directory OPT=2 all build/O2/grade.img
 	@$(PYTHON) scripts/bench.py --build build/O2 --qemu "$(QEMU)" --bios $(OPENSBI) --runs $(RUNS)
+
+# System-call fuzzing (tests/fuzz.c, scripts/fuzz.py): every boot on a fresh copy of the
+# test image, checked with fsck afterwards. ARGS adds boot arguments (e.g. frames=512).
+SEEDS ?= 10
+SEED ?= 1
+CALLS ?= 20000
+JOBS ?= 1
+fuzz: $(KERNEL) $(BUILD)/grade.img $(FSCK)
+	@$(PYTHON) scripts/fuzz.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) \
+		--seeds $(SEEDS) --first $(SEED) --calls $(CALLS) --cpus $(CPUS) --jobs $(JOBS) \
+		$(if $(filter 1,$(RANDOM)),--random) --args "$(ARGS)"
+
+# Crash consistency (tests/crash-load.c, scripts/crash.py): CRASHES power cuts, at commit
+# points and by the clock, each checked by fsck and by a second boot. SEED picks the points;
+# FIRST=I CRASHES=1 runs point I alone.
+CRASHES ?= 100
+FIRST ?= 0
+crash: $(KERNEL) $(BUILD)/grade.img $(FSCK)
+	@$(PYTHON) scripts/crash.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) \
+		--crashes $(CRASHES) --seed $(SEED) --first $(FIRST) --cpus $(CPUS) --jobs $(JOBS)
 
 compile_commands.json: | setup
 	@$(SETUP_ENV) scripts/setup.sh bear

@@ -18,6 +18,7 @@ import argparse
 import concurrent.futures
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -47,6 +48,8 @@ def qemu_command(opts, test):
         # host durability, and a killed QEMU's writes are in the host's page cache anyway.
         image = (test.disk.format(build=opts.build) if isinstance(test.disk, str)
                  else os.path.join(opts.build, "grade.img"))
+        if getattr(test, "disk_copy", None):
+            image = test.disk_copy
         cmd += ["-drive", "file=%s,if=none,format=raw,id=disk0,cache=unsafe%s"
                 % (image, ",snapshot=on" if test.disk is True else ""),
                 "-device", "virtio-blk-device,drive=disk0"]
@@ -84,6 +87,10 @@ def check_output(test, lines, status):
 def run_qemu_test(opts, test):
     log = os.path.join(opts.build, "grade", test.name + ".out")
     start = time.time()
+    if test.disk == "copy":
+        # A copy of the image, used directly and checked with the host fsck afterwards.
+        test.disk_copy = os.path.join(opts.build, "grade", test.name + ".img")
+        shutil.copyfile(os.path.join(opts.build, "grade.img"), test.disk_copy)
     try:
         proc = subprocess.run(qemu_command(opts, test), input=test.stdin.encode(),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -100,17 +107,42 @@ def run_qemu_test(opts, test):
         reason = check_output(test, lines, status)
     if not reason and test.leakcheck:
         reason = leakcheck.check(lines)
+    if test.disk == "copy":
+        reason = reason or fsck_image(opts, test.disk_copy, log)
+        if not reason:
+            os.remove(test.disk_copy)
     return Result(test, not reason, seconds, reason, log)
+
+
+def fsck_image(opts, image, log):
+    """Runs the host fsck on image, appending its report to log; "" when it is clean."""
+    reason, report = fsck(opts, image)
+    with open(log, "a") as f:
+        f.write("\n=== fsck ===\n" + report)
+    return reason
+
+
+def crash_done_counts(text):
+    """What the writer reported done, for the checker's arguments: {done_a} and {done_b}, the
+    files of crash-write's two writers; {done}, crash-load's finished operations per worker
+    (D0,D1,D2: one more than the last "wN done K")."""
+    done = {w: len(set(re.findall(r"crash-write: f%s(\d+) done" % w, text))) for w in "ab"}
+    ops = [0, 0, 0]
+    for w, k in re.findall(r"crash-load: w(\d) done (\d+)", text):
+        ops[int(w)] = max(ops[int(w)], int(k) + 1)
+    return {"done_a": done["a"], "done_b": done["b"], "done": ",".join(map(str, ops))}
 
 
 def run_crash_test(opts, test):
     """Kills QEMU in the middle of file-system writes (once the writer has printed
-    test.kill_after), boots the same image again to check it, then runs the host fsck."""
-    log = os.path.join(opts.build, "grade", test.name + ".out")
-    image = os.path.join(opts.build, "grade", test.name + ".img")
+    test.kill_after, plus test.kill_delay seconds), checks the image with the host fsck
+    (replaying the log on a copy; orphans allowed, the next boot frees them), boots the same
+    image again to check it, then runs the host fsck on it again."""
+    logdir = getattr(opts, "logdir", None) or os.path.join(opts.build, "grade")
+    log = os.path.join(logdir, test.name + ".out")
+    image = os.path.join(logdir, test.name + ".img")
     start = time.time()
-    with open(os.path.join(opts.build, "grade.img"), "rb") as src, open(image, "wb") as dst:
-        dst.write(src.read())
+    shutil.copyfile(os.path.join(opts.build, "grade.img"), image)
     writer = KernelRun(test.name + "-write", test.write_args, image, test)
     qemu = subprocess.Popen(qemu_command(opts, writer), stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -125,35 +157,57 @@ def run_crash_test(opts, test):
         time.sleep(test.kill_delay)
     qemu.kill()
     seen += qemu.communicate()[0] or b""
+    out1 = seen.decode("utf-8", "replace")
     reason = "" if test.kill_after.encode() in seen else \
         "the writer never printed %r" % test.kill_after
-    text = "=== first boot (killed) ===\n" + seen.decode("utf-8", "replace")
+    panic = next((l for l in out1.split("\n") if l.startswith("panic: ")), None)
+    reason = "kernel %s (first boot)" % panic.strip() if panic else reason
+    text = "=== first boot (killed) ===\n" + out1
     if not reason:
-        # {done_a} and {done_b}: how many files each writer reported done (so committed).
-        out1 = seen.decode("utf-8", "replace")
-        done = {w: len(set(re.findall(r"crash-write: f%s(\d+) done" % w, out1))) for w in "ab"}
-        check_args = test.check_args.format(done_a=done["a"], done_b=done["b"])
+        copy = image + ".replayed"
+        shutil.copyfile(image, copy)
+        reason, report = fsck(opts, copy, "--replay", "--orphans")
+        os.remove(copy)
+        text += "\n=== fsck --replay --orphans of the crashed image ===\n" + report
+        reason = reason and "the crashed image (log replayed): " + reason
+    if not reason:
+        check_args = test.check_args.format(**crash_done_counts(out1))
         checker = KernelRun(test.name + "-check", check_args, image, test)
-        result = subprocess.run(qemu_command(opts, checker), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                timeout=test.timeout)
-        out = result.stdout.decode("utf-8", "replace")
-        text += "\n=== second boot ===\n" + out
+        try:
+            result = subprocess.run(qemu_command(opts, checker), stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    timeout=test.timeout)
+            out, status = result.stdout.decode("utf-8", "replace"), result.returncode
+        except subprocess.TimeoutExpired as e:
+            out, status = (e.stdout or b"").decode("utf-8", "replace"), None
+        text += "\n=== second boot: %s ===\n%s" % (check_args, out)
         lines = [l.rstrip("\r") for l in out.split("\n")]
-        reason = check_output(test, lines, result.returncode)
+        reason = ("the check timed out after %d s" % test.timeout if status is None
+                  else check_output(test, lines, status))
+        fail = next((l for l in lines if "FAIL" in l), None)
+        reason = reason and fail.strip() if reason and fail else reason
         if not reason and test.leakcheck:
             reason = leakcheck.check(lines)
     if not reason:
-        fsck = subprocess.run([os.path.join(opts.build, "mkfs", "fsck"), image],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        text += "\n=== fsck ===\n" + fsck.stdout.decode("utf-8", "replace")
-        if fsck.returncode != 0:
-            reason = "fsck found problems after the crash"
+        reason, report = fsck(opts, image)
+        text += "\n=== fsck after the second boot ===\n" + report
+        reason = reason and "after the second boot: " + reason
     with open(log, "w") as f:
         f.write(text)
     if not reason:
         os.remove(image)
     return Result(test, not reason, time.time() - start, reason, log)
+
+
+def fsck(opts, image, *flags):
+    """Runs the host fsck; returns (the first problem or "", its whole report)."""
+    proc = subprocess.run([os.path.join(opts.build, "mkfs", "fsck")] + list(flags) + [image],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    report = proc.stdout.decode("utf-8", "replace")
+    if proc.returncode == 0:
+        return "", report
+    problems = [l for l in report.split("\n") if l.startswith("fsck: ")]
+    return "fsck: " + (problems[0][6:] if problems else "exit status %d" % proc.returncode), report
 
 
 class KernelRun:

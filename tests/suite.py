@@ -23,7 +23,9 @@ class KernelTest:
         self.expect, self.reject = list(expect), list(reject)
         self.status, self.timeout, self.stdin = status, timeout, stdin
         self.qemu_extra, self.weight = list(qemu_extra), weight
-        self.disk = disk  # True: BUILD/disk.img attached as a snapshot (writes are discarded)
+        # True: BUILD/grade.img attached as a snapshot (writes are discarded); "copy": a copy
+        # of it, checked with the host fsck after the boot; a string: that image
+        self.disk = disk
         # The kernel's two leakcheck lines must agree (scripts/leakcheck.py): init= runs only.
         self.leakcheck = leakcheck
 
@@ -129,6 +131,18 @@ def kill_line(name, cause, reason, va=r"0x[0-9a-f]+"):
     return r"pid \d+ \(%s\): killed: %s at va %s, pc 0x[0-9a-f]+: %s" % (name, cause, va, reason)
 
 
+# The reasons vm_fault_reason (kernel/vm/vm.c) gives in a kill line.
+KILL_REASONS = ["no such page", "kernel address", "write to a read-only page",
+                "execute of a non-executable page", "read of an unreadable page",
+                "below the stack pointer", "stack overflow", "out of memory",
+                "I/O error reading the page"]
+
+
+def known_kill_line():
+    """A kill line of any process and cause that gives one of the known reasons."""
+    return kill_line(r"[^)]*", r"[a-z ]+", "(%s)" % "|".join(KILL_REASONS))
+
+
 def reject_kills_except(*allowed):
     """A reject pattern matching every kill line except the allowed ones (whole-line regular
     expressions, e.g. from kill_line)."""
@@ -174,6 +188,12 @@ VMTRACE_ECHO_KILL = kill_line("vmtrace-echo", "store page fault", "write to a re
 
 CRASH_CHECK_LINES = [r"crash-check: \d+ complete files, \d+ temporaries removed",
                      r"crash-check: ok"]
+
+CRASH_LOAD_RECOVERY = [r"log: recovering a committed transaction of \d+ blocks"]
+CRASH_LOAD_LINES = [r"fs: freed \d+ orphaned inodes \(unlinked while open, then a crash\)",
+                    r"crash-load: \d+ operations had finished; \d+ files and \d+ log records "
+                    r"checked, \d+ leftovers removed",
+                    r"crash-load: ok"]
 
 TESTS = [
     UnitTest("unit-fdt", ["{build}/unit/test_fdt", "{build}/unit/dtb"],
@@ -255,6 +275,8 @@ TESTS = [
     UserTest("bigfile", timeout=180, weight=3),
     UserTest("manyfiles", timeout=180, weight=3),
     UserTest("dirent-reuse"),
+    KernelTest("dir-deleted", args="init=/tests/dir-deleted", cpus=3, disk="copy",
+               expect=[r"dir-deleted: ok"], reject=[r"FAIL", r"killed"]),
     UserTest("concurrent-fs", timeout=180, weight=3),
     # Strict accounting: sbrk fails up front once the frames are promised.
     UserTest("sbrk-oom", args="init=/tests/sbrk-oom overcommit=never swapslots=2048", weight=2),
@@ -522,6 +544,31 @@ TESTS = [
               check_args="init=/tests/crash-check,0", kill_after="log: simulated crash",
               timeout=120, weight=2,
               expect=[r"log: recovering a committed transaction of \d+ blocks"] + CRASH_CHECK_LINES),
+    # The crash campaign's workload (tests/crash-load.c; make crash runs a hundred crash
+    # points): three processes publishing, appending, removing, making directories and
+    # orphans (each keeps an unlinked file open), stopped at a commit point and at a moment
+    # by the clock; every finished operation must have survived, nothing half done may show,
+    # the orphans are freed at the next boot, and fsck finds both images consistent.
+    CrashTest("crash-load-commit", write_args="init=/tests/crash-load,write,7 logcrash=60",
+              check_args="init=/tests/crash-load,check,7,{done}", kill_after="log: simulated crash",
+              kill_delay=0, timeout=120, weight=2, expect=CRASH_LOAD_RECOVERY + CRASH_LOAD_LINES),
+    CrashTest("crash-load-commit-2", write_args="init=/tests/crash-load,write,8 logcrash=170",
+              check_args="init=/tests/crash-load,check,8,{done}", kill_after="log: simulated crash",
+              kill_delay=0, timeout=120, weight=2, expect=CRASH_LOAD_RECOVERY + CRASH_LOAD_LINES),
+    CrashTest("crash-load-kill", write_args="init=/tests/crash-load,write,9",
+              check_args="init=/tests/crash-load,check,9,{done}",
+              kill_after="crash-load: w2 done 3", kill_delay=0.4, timeout=120, weight=2,
+              expect=CRASH_LOAD_LINES),
+    # The system-call fuzzer (tests/fuzz.c; make fuzz runs long campaigns): 20,000 random
+    # calls with hostile arguments on 3 harts. Its oracles hold, no panic, every kill line has
+    # a known reason, nothing leaks, fork/exec/files still work and the image is consistent.
+    KernelTest("fuzz", args="init=/tests/fuzz,1,20000", cpus=3, disk="copy", timeout=180,
+               weight=3, expect=[
+                   r"fuzz: total \d+ calls: \d+ -1, \d+ ok, \d+ killed; \d+ batches, \d+ timed out",
+                   r"fuzz: echo runs after the fuzzing",
+                   r"fuzz: leak check: .*",
+                   r"fuzz: ok",
+               ], reject=[r"FAIL", r"^(?!(%s)$).*killed:" % known_kill_line(), r"table is full"]),
     # The make qemu-gdb / make gdb workflow: symbols, a stop at boot_main, sloth's helpers.
     GdbTest("gdb-boot", cpus=2, commands=[
         "print $pc == boot_main", "break ktest_run", "continue", "harts", "ptwalk ktest_run",

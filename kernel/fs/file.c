@@ -104,8 +104,9 @@ static int read_pinned(struct file *f, uint64 addr, int n) {
   return r;
 }
 
-// Runs op over [addr, addr+n) in pinned chunks; stops at a short transfer. A buffer that is
-// not entirely valid is refused (-1) before anything moves. Returns the total, or -1.
+// Runs op over [addr, addr+n) in pinned chunks; stops at a short transfer, or when the
+// process is killed. A buffer that is not entirely valid is refused (-1) before anything
+// moves. Returns the total, or -1.
 static int by_pinned_chunks(struct file *f, uint64 addr, int n, enum vm_access access,
                             int (*op)(struct file *, uint64, int)) {
   struct proc *p = myproc();
@@ -113,7 +114,7 @@ static int by_pinned_chunks(struct file *f, uint64 addr, int n, enum vm_access a
   if (!vm_check_user_range(spt, addr, n, access, p->trapframe.sp))
     return -1;
   int done = 0;
-  while (done < n) {
+  while (done < n && !(done > 0 && killed(p))) {  // a killed process stops between chunks
     uint64 want = MIN((uint64)(n - done), PIN_CHUNK - (addr + done) % PGSIZE);
     uint64 pinned = vm_pin_user_range(spt, addr + done, want, access);
     int r = pinned ? op(f, addr + done, (int)pinned) : -1;
@@ -144,10 +145,12 @@ int fileread(struct file *f, uint64 addr, int n) {
 // indirect block, the double-indirect block and two blocks it points to.
 #define WRITE_CHUNK ((MAXOPBLOCKS - 8) * BSIZE)
 
-// Writes n bytes of file f (an inode) in transactions small enough for the log.
+// Writes n bytes of file f (an inode) in transactions small enough for the log. A process
+// killed meanwhile stops after the current transaction: a write of a 2 GiB buffer would
+// otherwise keep it (and the disk) busy until the disk is full.
 static int write_inode_file(struct file *f, uint64 addr, int n) {
   int done = 0;
-  while (done < n) {
+  while (done < n && !(done > 0 && killed(myproc()))) {
     int chunk = MIN(n - done, WRITE_CHUNK);
     begin_op();
     ilock(f->ip);

@@ -12,6 +12,7 @@
 #include "dev/disk.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "mm/mm.h"
 #include "proc/proc.h"
 #include "vm/vm.h"
 
@@ -32,6 +33,8 @@ static void check_superblock(void) {
           sb.inodestart, sb.bmapstart, sb.nblocks);
 }
 
+static void reclaim_orphans(uint dev);
+
 void fsinit(uint dev) {
   struct buf *b = bread(dev, 1);
   memmove(&sb, b->data, sizeof(sb));
@@ -40,6 +43,7 @@ void fsinit(uint dev) {
   initlog(dev, &sb);
   printf("fs: %u blocks of %d bytes, %u inodes, %u data blocks\n", sb.size, BSIZE, sb.ninodes,
          sb.nblocks);
+  reclaim_orphans(dev);
 }
 
 // ---- Blocks ----
@@ -233,6 +237,47 @@ void iunlockput(struct inode *ip) {
   iput(ip);
 }
 
+// Frees inode inum as its last iput would: it has no name (nlink 0) and nobody has it.
+static void free_orphan(uint dev, uint inum) {
+  begin_op();
+  struct inode *ip = iget(dev, inum);
+  if (ip) {
+    ilock(ip);
+    iunlock(ip);
+    iput(ip);  // nlink 0, last reference: truncates and frees it
+  }
+  end_op();
+}
+
+// A file unlinked while open lives on with nlink 0 until its last close; a crash (or a power
+// off) before that leaves it allocated on disk with no name. Nobody can have it open at boot,
+// so every such orphan is freed now, each in its own transaction. The inode table is read
+// uncached, SCAN_BLOCKS blocks at a time in one batch (the disk holds what the cache does:
+// recovery and every commit so far were installed).
+#define SCAN_BLOCKS 16
+static void reclaim_orphans(uint dev) {
+  void *pages[SCAN_BLOCKS];
+  uint nblocks = (sb.ninodes + IPB - 1) / IPB, freed = 0;
+  for (int i = 0; i < SCAN_BLOCKS; i++)
+    if (!(pages[i] = kpage_alloc()))
+      panic("fsinit: no memory to scan the inode table");
+  for (uint b = 0; b < nblocks; b += SCAN_BLOCKS) {
+    uint n = MIN(SCAN_BLOCKS, nblocks - b);
+    block_read_uncached_many(sb.inodestart + b, pages, n);
+    for (uint inum = MAX(b * IPB, ROOTINO + 1); inum < MIN((b + n) * IPB, sb.ninodes); inum++) {
+      struct dinode *dip = (struct dinode *)pages[inum / IPB - b] + inum % IPB;
+      if (dip->type != 0 && dip->nlink == 0) {
+        free_orphan(dev, inum);
+        freed++;
+      }
+    }
+  }
+  for (int i = 0; i < SCAN_BLOCKS; i++)
+    kpage_free(pages[i]);
+  if (freed)
+    printf("fs: freed %u orphaned inodes (unlinked while open, then a crash)\n", freed);
+}
+
 // ---- File contents: the block map ----
 
 // Returns entry i of the index block *slot, allocating the index block and the entry's block
@@ -424,9 +469,13 @@ uint dir_find(struct inode *dp, const char *name, uint from, struct dirent *foun
 }
 
 // Looks name up in locked directory dp; returns its inode (referenced, unlocked) and sets
-// *poff to the entry's offset when poff is not NULL. NULL when not found.
+// *poff to the entry's offset when poff is not NULL. NULL when not found. In a removed
+// directory (nlink 0: somebody's cwd still) ".." finds nothing: the parent it names may be
+// freed by now, and its inode number reused.
 struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
   struct dirent de;
+  if (dp->nlink == 0 && namecmp(name, "..") == 0)
+    return NULL;
   uint off = dir_find(dp, name, 0, &de);
   if (off == dp->size)
     return NULL;
@@ -436,9 +485,13 @@ struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
 }
 
 // Adds the entry (name, inum) to locked directory dp, reusing a free slot when there is one.
-// Returns 0, or -1 if the name exists or the disk is full.
+// Returns 0, or -1 if the name exists, the disk is full, or dp has been removed (nlink 0:
+// still somebody's cwd; an entry there would be lost with it, and a new subdirectory's ".."
+// would keep it alive).
 int dirlink(struct inode *dp, char *name, uint inum) {
   struct dirent de;
+  if (dp->nlink == 0)
+    return -1;
   if (dir_find(dp, name, 0, &de) != dp->size)
     return -1;
   uint off = dir_find(dp, NULL, 0, &de);

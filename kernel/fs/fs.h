@@ -44,6 +44,7 @@ void bpin(struct buf *b);
 void bunpin(struct buf *b);
 void bwrite_many(struct buf **bufs, const uint *dest, int n);
 void block_rw_uncached(uint blockno, void *data, int write);
+void block_read_uncached_many(uint first, void **pages, int n);
 
 // log.c
 void initlog(uint dev, struct superblock *sb);

@@ -18,6 +18,7 @@
 #include "fs/file.h"
 #include "fs/fs.h"
 #include "lib/bootargs.h"
+#include "lib/ksyms.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -101,6 +102,9 @@ found:
 void freeproc(struct proc *p) {
   if (p->spt.npages || p->spt.areas || p->pages_swapped)
     panic("freeproc: pid %d still has user pages (%d in swap)", p->pid, p->pages_swapped);
+  for (int fd = 0; fd < NOFILE; fd++)
+    if (p->ofile[fd])
+      panic("freeproc: pid %d still has file %p open as descriptor %d", p->pid, p->ofile[fd], fd);
   if (p->pagetable)
     pagetable_destroy(p->pagetable);
   p->pagetable = NULL;
@@ -170,8 +174,7 @@ int fork(void) {
   if (p->fp_used && (csr_read(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY)
     fpu_save(&np->fp);  // the parent's live registers are newer than p->fp
   for (int i = 0; i < NOFILE; i++)
-    if (p->ofile[i])
-      np->ofile[i] = filedup(p->ofile[i]);
+    np->ofile[i] = p->ofile[i] ? filedup(p->ofile[i]) : NULL;
   np->cwd = idup(p->cwd);
   strlcpy(np->name, p->name, sizeof(np->name));
   int pid = np->pid;
@@ -517,7 +520,9 @@ int either_copyin(void *dst, int user_src, uint64 src, uint64 len) {
   return 0;
 }
 
-// Lists every process on the console (Ctrl-P). No locks: it must work when things are stuck.
+// Lists every process on the console (Ctrl-P), with the kernel call chain of each sleeping
+// one (where a hang sits; it switched out with its frame pointer in context.s[0]). No locks:
+// it must work when things are stuck; a process that wakes meanwhile may show a torn chain.
 void procdump(void) {
   static const char *states[] = {
     [UNUSED] = "unused", [USED] = "used", [SLEEPING] = "sleep",
@@ -525,8 +530,15 @@ void procdump(void) {
   };
   printf("\n");
   for (struct proc *p = proc; p < &proc[NPROC]; p++) {
-    if (p->state == UNUSED)
+    enum procstate state = p->state;
+    if (state == UNUSED)
       continue;
-    printf("%d %s %s\n", p->pid, states[p->state], p->name);
+    printf("%d %s %s", p->pid, states[state], p->name);
+    if (state == SLEEPING) {
+      printf(" on %p%s\n", p->chan, p->killed ? " (killed)" : "");
+      backtrace(p->context.s[0]);
+    } else {
+      printf("\n");
+    }
   }
 }

@@ -105,6 +105,17 @@ def corrupt(img, what, args):
         d = fs.inode(b)
         d[5] = a[5]
         fs.put_inode(b, d)
+    elif what == "orphan":  # args[0] unlinked while open: no entry names it, nlink 0
+        parent, name = args[0].rsplit("/", 1)
+        inum, dinum = fs.lookup(args[0]), fs.lookup(parent)
+        d = fs.inode(dinum)
+        data = fs.read(d[5], 0, d[4])
+        off = next(i for i in range(0, len(data), 16)
+                   if struct.unpack("<H14s", data[i:i + 16]) == (inum, name.encode().ljust(14, b"\0")))
+        fs.write(d[5], off, b"\0\0")
+        f = fs.inode(inum)
+        f[3] = 0
+        fs.put_inode(inum, f)
     elif what == "log":  # a committed transaction rewriting args[0]'s first block with 'L's
         home = fs.inode(fs.lookup(args[0]))[5]
         fs.write(fs.logstart + 1, 0, b"L" * BSIZE)
@@ -255,6 +266,17 @@ expect_problem nlink 'inode [0-9]+ \(file\): nlink 2, but 1 expected' nlink /d1/
 expect_problem dirnlink 'inode 1 \(dir\): nlink 4, but 3 expected' nlink /
 expect_problem shared 'block [0-9]+ is used twice' share /d1/small /tests/fork-wait
 expect_problem gpt 'primary GPT unusable.*header CRC mismatch' gpt-crc
+
+# An orphan (a file unlinked while open when the machine stopped): a problem, except with
+# --orphans, which counts it (the kernel frees it at the next boot).
+expect_problem orphan 'inode [0-9]+ \(file, nlink 0, size [0-9]+\) is allocated but not reachable' \
+  orphan /d1/small
+out=$("$FSCK" --orphans "$WORK/bad-orphan.img" 2>&1) && st=0 || st=$?
+if [ "$st" -eq 0 ] && echo "$out" | grep -qE '^fsck: clean: .*, 1 orphans \(nlink 0: the next boot frees them\)$'; then
+  pass
+else
+  fail "fsck --orphans on an image with one orphan: status $st: $out"
+fi
 
 # A committed transaction: reported without --replay, installed with it.
 expect_problem log 'log holds a committed transaction \(run with --replay\)' log /d1/small
