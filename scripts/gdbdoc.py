@@ -37,6 +37,8 @@ VARYING = [
     ("where a program's segment lies in its file",
      r"(?<=\binode )\d+ offset 0x[0-9a-f]+ \(0x[0-9a-f]+ bytes for va 0x[0-9a-f]+\)",
      r"\d+ offset 0x[0-9a-f]+ \(0x[0-9a-f]+ bytes for va 0x[0-9a-f]+\)"),
+    ("which inode a page-cache frame caches (the page index stays exact)",
+     r"(?<=\bpage cache: inode )\d+(?= page )", r"\d+"),
     ("the offset inside a user page", r"(?<=\bva )0x[0-9a-f]+\b", None),  # see page_offset
 ]
 _FINDER = re.compile("|".join("(%s)" % find for _, find, _ in VARYING))

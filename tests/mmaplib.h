@@ -90,6 +90,22 @@ static inline int mm_resident(void *p, uint64 npages) {
   return n;
 }
 
+// How many of this process's pages map a page-cache frame (vmquery's 'C' pages): its own
+// program's text and read-only data share the cache's frames too.
+static inline uint64 mm_own_cached_pages(void) {
+  static struct vmq_rec rec[VMQ_MAX_RECORDS];
+  uint64 n = 0, from = 0;
+  do {
+    int got = vmquery(getpid(), from, rec, VMQ_MAX_RECORDS);
+    CHECK(got >= 1 && rec[0].type == VMQ_PROC, "vmquery of this process from %p", (void *)from);
+    for (int i = 1; i < got; i++)
+      if (rec[i].type == VMQ_RUN && rec[i].flags == VMQ_P_CACHED)
+        n += rec[i].npages;
+    from = rec[0].start;
+  } while (from);
+  return n;
+}
+
 // Runs fn at addr in a child that must be killed, and checks the kill line's reason by
 // nothing more than the exit status (the grader matches the line itself).
 static inline void mm_expect_killed(void (*fn)(void), void *addr, const char *what) {

@@ -463,7 +463,7 @@ TESTS = [
         r"vmmap-sparse: vmcheck: ok \(\d+ pages, \d+ frames, \d+ swap slots checked\)",
         r"pid \d+ \(vmmap-sparse\): 8 areas, 262\d{3} pages registered, \d+ touched",
         r"  0x0000000000010000-0x00000000000[0-9a-f]{5}  r-xp +\d+ pages  text    inode \d+ offset 0x1000, private",
-        r"    0x0000000000010000  S[SR.]*",
+        r"    0x0000000000010000  C[CSR.]*",
         r"  0x[0-9a-f]{16}-0x[0-9a-f]{16}  rw-p   262145 pages  heap    anonymous, private",
         r"    262145 pages: 3 resident, 1 shared, 262141 untouched \(4 runs\)",
         r"    0x[0-9a-f]{16}-0x[0-9a-f]{16}  S        1  shared",
@@ -500,11 +500,13 @@ TESTS = [
              reject=[r"FAIL", r"bootargs: unknown", reject_kills_except(VMTRACE_ECHO_KILL)],
              expect=[
         r"vmtrace: echoing every page fault of the processes named vmtrace-echo",
+        # The first page of text is whole file bytes (the page cache's), the last is not.
+        VMTRACE_ECHO % ("exec", "text", "page cache"),
         VMTRACE_ECHO % ("exec", "text", "file read"),
         r"vmtrace-echo: step: write a fresh heap page",
         VMTRACE_ECHO % ("write", "heap", "zero-fill"),
         r"vmtrace-echo: step: read untouched read-only data",
-        VMTRACE_ECHO % ("read", "rodata", "file read"),
+        VMTRACE_ECHO % ("read", "rodata", "page cache"),
         r"vmtrace-echo: step: read a shared mapping of a file",
         VMTRACE_ECHO % ("read", "mmap", "page cache"),
         r"vmtrace-echo: step: write a private mapping of the same file",
@@ -606,11 +608,12 @@ TESTS = [
         r"  page 0x0000000000010000  VM_UNINIT->VM_FILE  r-x  not resident  struct page 0x[0-9a-f]+",
         r"0x[0-9a-f]+ in vm_try_handle_fault \(.*\) at kernel/vm/vm\.c:\d+",
         r"Value returned is \$\d+ = VM_RESOLVED",
-        # Claimed: FILE, resident, its frame in the frame table and in the page table.
+        # Claimed: FILE, resident, its frame in the frame table and in the page table. A whole
+        # page of the program's file: the frame is the page cache's (page 1 of the inode).
         r"spt of pid 1 \(init\): \d+ areas, 2 struct pages \(npages 2, \d+ buckets\), .*",
-        r"  page 0x0000000000010000  VM_FILE +r-x  resident +kva 0xffffffc0([0-9a-f]{8})  pa 0x\1  pin 0  struct page 0x[0-9a-f]+",
+        r"  page 0x0000000000010000  VM_FILE +r-x  resident +kva 0xffffffc0([0-9a-f]{8})  pa 0x\1  pin 0  cached  struct page 0x[0-9a-f]+",
         r"frame table: frames_used 2 of \d+",
-        r"  kva 0xffffffc0([0-9a-f]{8})  pa 0x\1  pin 0  va 0x0000000000010000  VM_FILE  pid 1 \(init\)",
+        r"  kva 0xffffffc0([0-9a-f]{8})  pa 0x\1  pin 0  cached  page cache: inode \d+ page 1  va 0x0000000000010000  VM_FILE  pid 1 \(init\)",
         r"2 frames \(8 KiB\) in the list, 0 pinned, 0 shared; 1 VM_ANON, 1 VM_FILE",
         r"swap: 8192 slots, 0 used, 0 reserved, first sector 133120",
         r"ptwalk 0x10000 through the table at 0xffffffc0[0-9a-f]+",

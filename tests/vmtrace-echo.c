@@ -1,11 +1,12 @@
 // vmtrace-echo: with the boot argument vmtrace=vmtrace-echo the kernel prints one line for
 // each page fault of this program (and of its forked children, which keep its name), naming
-// the branch that resolved it: a heap store (zero-fill), a read of untouched read-only data
-// (file read), a read of a shared file mapping (page cache) and a store to a private one
-// (page cache, then a private copy), a store to a page shared after fork (copy-on-write),
-// stack growth (zero-fill in the stack), a page read back from swap (swap-in: the test runs
-// with frames=64 and first writes more pages than that), and a store to the program's text,
-// which is not resolved (the child is killed). The grader checks the lines, in this order:
+// the branch that resolved it: the program's first text page (page cache: a whole page of the
+// file) and its last (file read: partly file bytes), a heap store (zero-fill), a read of
+// untouched read-only data (page cache), a read of a shared file mapping (page cache) and a
+// store to a private one (page cache, then a private copy), a store to a page shared after
+// fork (copy-on-write), stack growth (zero-fill in the stack), a page read back from swap
+// (swap-in: the test runs with frames=64 and first writes more pages than that), and a store
+// to the program's text, which is not resolved (the child is killed). The grader checks the lines, in this order:
 // each step prints what it is about to do first.
 #include "testlib.h"
 

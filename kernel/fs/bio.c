@@ -3,8 +3,12 @@
 // a buffer at a time (its sleep lock). Blocks are numbered within the file-system partition
 // (disk_layout.fs); callers are the log and fs.c, always from a process.
 //
-// Lock rules: cache.lock (a spinlock) guards the LRU list, every buf's dev, blockno and refcnt;
-// a buf's sleep lock guards its data and valid flag.
+// A lookup goes through a hash of (dev, blockno) rather than the LRU list, so finding a
+// cached block costs a few instructions however many buffers there are (a scan of the list
+// cost up to 128 steps, twice for a file block behind an indirect block).
+//
+// Lock rules: cache.lock (a spinlock) guards the LRU list, the hash chains, every buf's dev,
+// blockno and refcnt; a buf's sleep lock guards its data and valid flag.
 #include "fs/fs.h"
 #include "dev/disk.h"
 #include "lib/printf.h"
@@ -16,7 +20,20 @@ static struct {
   // A circular list through head: head.next is the most recently released buffer,
   // head.prev the least recently used one.
   struct buf head;
+  // Every buffer that holds a block (dev != 0), chained through hash_next by hash_block.
+  struct buf *hash[BUF_HASH];
 } cache;
+
+static struct buf **hash_chain(uint dev, uint blockno) {
+  return &cache.hash[(blockno * 0x9E3779B1u + dev) >> (32 - BUF_HASH_BITS)];
+}
+
+static void hash_remove(struct buf *b) {
+  struct buf **pp = hash_chain(b->dev, b->blockno);
+  while (*pp != b)
+    pp = &(*pp)->hash_next;
+  *pp = b->hash_next;
+}
 
 static void list_remove(struct buf *b) {
   b->next->prev = b->prev;
@@ -46,7 +63,8 @@ void binit(void) {
 // it with a reference taken and its sleep lock held.
 static struct buf *bget(uint dev, uint blockno) {
   acquire(&cache.lock);
-  for (struct buf *b = cache.head.next; b != &cache.head; b = b->next) {
+  struct buf **chain = hash_chain(dev, blockno);
+  for (struct buf *b = *chain; b; b = b->hash_next) {
     if (b->dev == dev && b->blockno == blockno) {
       b->refcnt++;
       release(&cache.lock);
@@ -56,8 +74,12 @@ static struct buf *bget(uint dev, uint blockno) {
   }
   for (struct buf *b = cache.head.prev; b != &cache.head; b = b->prev) {
     if (b->refcnt == 0) {
+      if (b->dev != 0)
+        hash_remove(b);
       b->dev = dev;
       b->blockno = blockno;
+      b->hash_next = *chain;
+      *chain = b;
       b->valid = 0;  // safe: nobody holds a reference, so nobody holds its sleep lock
       b->refcnt = 1;
       release(&cache.lock);

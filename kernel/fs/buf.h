@@ -3,6 +3,9 @@
 #include "types.h"
 #include "proc/sleeplock.h"
 
+#define BUF_HASH_BITS 6
+#define BUF_HASH (1 << BUF_HASH_BITS)  // hash chains of the buffer cache (bio.c)
+
 struct buf {
   int valid;            // data holds the block's contents (guarded by lock)
   uint dev;
@@ -11,5 +14,6 @@ struct buf {
   uint refcnt;          // guarded by the cache's spinlock
   struct buf *prev;     // LRU list, guarded by the cache's spinlock
   struct buf *next;
+  struct buf *hash_next;  // the cache's hash chain, guarded by the cache's spinlock
   uint8 *data;          // BSIZE bytes, one page (physically contiguous for DMA)
 };

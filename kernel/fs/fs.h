@@ -25,8 +25,10 @@ struct inode {
   int valid;             // read from disk?
   int writers;           // open files that may write it (exec refuses such a file)
   int deny_write;        // running programs mapping it (open for writing is refused)
-  int nmapped;           // mmaps of it (atomic; vm/file.c): its pages may be in the page cache
+  int nmapped;           // mmaps and program segments of it (atomic; vm/file.c): while > 0
+                         // its pages may be in the page cache
   int pcache_pages;      // of its pages in the page cache (guarded by vm/frame.c's frame_lock)
+  int pcache_dropping;   // pcache_unmapped calls taking its pages out of the cache (frame_lock)
   int16 type;            // copy of the disk inode
   int16 major;
   int16 minor;

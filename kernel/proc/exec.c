@@ -59,9 +59,11 @@ static int register_segment(struct image *im, struct inode *ip, const struct pro
       return -1;
     *seg = (struct vm_file){.ip = idup(ip), .vaddr = ph->vaddr, .off = ph->off,
                             .filesz = ph->filesz, .ref = 0};
-    ip->deny_write++;  // ip is locked; vm_file_put undoes both
+    ip->deny_write++;  // ip is locked; vm_file_put undoes all three
+    __atomic_fetch_add(&ip->nmapped, 1, __ATOMIC_RELAXED);  // its pages may be cached now
     if (!vm_register_area(&im->spt, start, file_end, VM_FILE, flags, lazy_load_segment, seg)) {
       ip->deny_write--;
+      __atomic_fetch_sub(&ip->nmapped, 1, __ATOMIC_RELAXED);  // no page was ever looked up
       kfree(seg);
       iput(ip);  // not the last reference (the caller holds one), so fine while locked
       return -1;

@@ -132,6 +132,10 @@ static int check_frame(struct check *c, struct frame *f) {
       return fail(c, "frame pa %p is FRAME_CACHED as inode %u page %lu, but the page "
                   "cache's index holds %p there", (void *)kva2pa(f->kva), f->ip->inum,
                   f->index, found);
+    if (__atomic_load_n(&f->ip->nmapped, __ATOMIC_ACQUIRE) == 0 && !f->ip->pcache_dropping)
+      return fail(c, "frame pa %p caches inode %u page %lu, but nothing maps the inode "
+                  "(nmapped 0) and no pcache_unmapped is dropping its pages",
+                  (void *)kva2pa(f->kva), f->ip->inum, f->index);
     c->cached++;
   }
   return 0;

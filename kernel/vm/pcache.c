@@ -1,6 +1,7 @@
-// The page cache: the frames of mapped files' pages, found by (inode, page index). Every
-// MAP_SHARED mapping of a file page maps its one frame; a MAP_PRIVATE mapping maps it
-// read-only until it writes, and then gets a copy (vm.c).
+// The page cache: the frames of file pages that processes map, found by (inode, page
+// index). Every MAP_SHARED mapping of a file page maps its one frame; a MAP_PRIVATE mapping,
+// and a running program's page that is a whole page of its file, map it read-only until
+// they write, and then get a copy (vm.c).
 //
 // Coherent with read() and write(), one copy of the truth: while a page is cached, readi
 // reads it from the frame and writei writes both the block (through the log, as always) and
@@ -9,7 +10,8 @@
 // straight from the frame into the page's block, through the log. The block is recorded
 // when the page is read (a page is one block, and a file's blocks below its size never
 // move; truncation cuts the cache off first). Write-back never changes the file's size.
-// A file's pages stay cached while the file is mapped; its last munmap drops them.
+// A file's pages stay cached while the file is mapped or run (ip->nmapped > 0); the last
+// munmap, or the exit of the last process running it, drops them.
 //
 // Locks: the index (hash chains through frame->cache_next, FRAME_CACHED, ip->pcache_pages)
 // is guarded by frame_lock, which this file shares with frame.c. A page is read and inserted
@@ -204,9 +206,11 @@ void pcache_batch_flush(struct pcache_batch *b) {
   b->n = 0;
 }
 
-// Every cached frame of ip, (up to max) into out. frame_lock is held.
+// Every cached frame of ip, (up to max) into out. frame_lock is held. Stops once it has them
+// all: a program's exit (pcache_unmapped) should not cost a walk of every bucket.
 static int cached_frames(struct inode *ip, struct frame **out, int max) {
   int n = 0;
+  max = MIN(max, ip->pcache_pages);
   for (int b = 0; b < PCACHE_BUCKETS && n < max; b++)
     for (struct frame *f = buckets[b]; f && n < max; f = f->cache_next)
       if (f->ip == ip)
@@ -214,12 +218,21 @@ static int cached_frames(struct inode *ip, struct frame **out, int max) {
   return n;
 }
 
-// The last mapping of ip is gone: its pages leave the cache (written back already, by the
-// unmapping, unless that write failed). Waits for evictions and for read/write in progress.
+// One mapping of ip (an mmap, a program segment) is gone. After the last, ip's pages leave
+// the cache (written back already, by the unmapping, unless that write failed). This waits
+// for evictions and for read/write in progress, but not for a new mapping (an exec of the
+// program, say): once ip is mapped again its pages are that mapping's, dropped when it goes.
+// Meanwhile ip->pcache_dropping tells the invariant checker why an inode nobody maps still
+// has cached pages (so the count drops under frame_lock, which the checker holds).
 void pcache_unmapped(struct inode *ip) {
-  for (;;) {
+  frame_lock_acquire();
+  if (__atomic_sub_fetch(&ip->nmapped, 1, __ATOMIC_ACQ_REL) > 0) {
+    frame_lock_release();
+    return;
+  }
+  ip->pcache_dropping++;
+  while (ip->pcache_pages > 0 && __atomic_load_n(&ip->nmapped, __ATOMIC_ACQUIRE) == 0) {
     struct frame *f[PCACHE_BATCH];
-    frame_lock_acquire();
     int n = cached_frames(ip, f, PCACHE_BATCH), busy = 0;
     for (int i = 0; i < n; i++) {
       if ((f[i]->flags & FRAME_EVICTING) || f[i]->pin || f[i]->nmap) {
@@ -234,11 +247,12 @@ void pcache_unmapped(struct inode *ip) {
     for (int i = 0; i < n; i++)
       if (!f[i]->ip)
         vm_free_frame(f[i]);
-    if (n == 0)
-      return;
     if (busy == n)
       yield();  // an evictor or a reader has them for a moment
+    frame_lock_acquire();
   }
+  ip->pcache_dropping--;
+  frame_lock_release();
 }
 
 // A truncation of locked ip: its cached pages are cut off the file (never written back,

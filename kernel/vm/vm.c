@@ -3,7 +3,7 @@
 //
 //   vm_try_handle_fault   user address? registered page (or stack growth)? access allowed?
 //     no frame: vm_do_claim_page
-//       a mapped file's page: share the page cache's frame (claim_cached_page)
+//       a whole file page (mapped, or a program's): the page cache's frame (claim_cached_page)
 //       else the seed's order:
 //         vm_get_frame        a pinned frame, evicting some other page if memory is full
 //         frame_map           the Sv39 PTE and the frame's reverse map
@@ -91,9 +91,9 @@ static void unclaim(struct supplemental_page_table *spt, struct page *page) {
   frame_release(frame);
 }
 
-// A mapped file's page with no private copy: its frame is the page cache's, shared by every
-// mapping of that file page (MAP_SHARED) and read-only under a private mapping until it is
-// written; a write to a private page copies at once. The cache hands the frame over filled,
+// A whole file page with no private copy (a mapped file's, or a program's): its frame is the
+// page cache's, shared by every mapping of that file page (MAP_SHARED) and read-only under a
+// private mapping or a program until it is written; a write to a private page copies at once. The cache hands the frame over filled,
 // so swap_in only turns an UNINIT page into a FILE one.
 static enum vm_fault claim_cached_page(struct supplemental_page_table *spt, struct page *page,
                                        enum vm_access access) {

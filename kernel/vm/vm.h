@@ -15,7 +15,7 @@
 // Files: vm.c the fault path and claims; oom.c the out-of-memory killer; spt.c the table; area.c areas, sbrk, the stack and
 // overcommit; mmap.c mmap, munmap and msync; aspace.c fork's copy and exit's teardown;
 // uaccess.c the kernel's pins of user memory (copyin, copyout, system-call buffers);
-// uninit.c, anon.c, file.c the page types; pcache.c the page cache of mapped files; frame.c
+// uninit.c, anon.c, file.c the page types; pcache.c the page cache of files' pages; frame.c
 // the frame table, its reverse map and eviction; victim.c the replacement policy; swap.c and
 // slots.c the swap partition; events.c the event ring and the counters.
 //
@@ -81,7 +81,7 @@ struct vm_file {
   uint64 off;
   uint64 filesz;     // segment: file bytes from off (the rest reads as zero); mmap: length
   int ref;           // areas that point here (atomic: fork shares them)
-  uint8 mapped;      // an mmap of the file (through the page cache), not a program segment
+  uint8 mapped;      // an mmap of the file, not a program segment
   uint8 writer;      // a writable shared mapping: counts as a writer of the file (no exec)
 };
 
@@ -279,13 +279,15 @@ int uninit_initialize(struct page *page, void *kva);
 int anon_initializer(struct page *page, enum vm_type type, void *kva);
 int file_backed_initializer(struct page *page, enum vm_type type, void *kva);
 int lazy_load_segment(struct page *page, void *aux);
-// A page whose contents are its file's as the page cache holds them (a mapped file's page
-// that has no private copy): it is claimed by sharing the cache's frame.
-int file_page_is_cached(const struct page *page);
+// A page whose contents are its file's as the page cache holds them (a mapped file's page, or
+// a program's whole file page, that has no private copy): it is claimed by sharing the
+// cache's frame.
+int file_page_is_cached(const struct page *page);  // its frame is the page cache's (vm.c)
+int vm_file_caches(const struct vm_file *file, uint64 va);  // is va's page a whole file page?
 uint64 file_page_offset(const struct page *page);  // the page's offset in its file
 void vm_file_put(struct vm_file *file);  // drops an area's reference (not in a file-system op)
 
-// pcache.c: the page cache of mapped files, shared by every mapping and coherent with
+// pcache.c: the page cache of files' pages, shared by every mapping and coherent with
 // read() and write() (see pcache.c).
 void pcache_init(void);
 // The frame caching page `index` of ip, filled from the file and pinned; NULL and *why
@@ -306,7 +308,7 @@ struct pcache_batch {
 void pcache_batch_add(struct pcache_batch *b, struct supplemental_page_table *spt,
                       struct page *page);
 void pcache_batch_flush(struct pcache_batch *b);
-void pcache_unmapped(struct inode *ip);  // the last mapping of ip is gone: drop its pages
+void pcache_unmapped(struct inode *ip);  // a mapping of ip is gone; the last drops its pages
 // fs.c's hooks: readi and writei go through a cached page when there is one; truncation
 // cuts the cache off the file. ip is locked.
 struct frame *pcache_pin_for_io(struct inode *ip, uint64 index);

@@ -110,14 +110,14 @@ static struct fault_events fault_events(int pid, uint64 va) {
 
 // The branch that resolved a fault, in words.
 static const char *branch(const struct fault_events *fe, const struct vm_area *area,
-                          enum vm_access access) {
+                          uint64 va, enum vm_access access) {
   if (!fe->found)
     return "resolved (which branch is unknown: the event ring moved on)";
   if (fe->swapped_in)
     return "swap-in";
   if (fe->claimed && fe->claim_type == VM_ANON)
     return "zero-fill";
-  if (fe->claimed && area && area->file && area->file->mapped)
+  if (fe->claimed && area && area->file && vm_file_caches(area->file, PGROUNDDOWN(va)))
     return access == ACCESS_WRITE && !(area->flags & AREA_SHARED)
                ? "page cache, then a private copy" : "page cache";
   if (fe->claimed)
@@ -145,5 +145,5 @@ void vmtrace_fault(struct proc *p, uint64 va, enum vm_access access, enum vm_fau
              fe.evict_written ? "written out" : "dropped clean",
              fe.evictions > 1 ? " and more" : "");
   printf("vmtrace: pid %d (%s) %s at va %p (%s): %s%s\n", p->pid, p->name, accesses[access],
-         (void *)va, where, branch(&fe, area, access), evicted);
+         (void *)va, where, branch(&fe, area, va, access), evicted);
 }

@@ -163,6 +163,10 @@ class Checker:
                     self.fail("frame pa %#x is FRAME_CACHED as inode %d page %d, but the page "
                               "cache's index holds %#x there", pa(u64(f["kva"])),
                               int(f["ip"]["inum"]), key[1], self.index.get(key, 0))
+                if not int(f["ip"]["nmapped"]) and not int(f["ip"]["pcache_dropping"]):
+                    self.fail("frame pa %#x caches inode %d page %d, but nothing maps the "
+                              "inode (nmapped 0) and no pcache_unmapped is dropping its pages",
+                              pa(u64(f["kva"])), int(f["ip"]["inum"]), key[1])
                 cached += 1
             addr = u64(f["next"])
         if self.frames != used:
