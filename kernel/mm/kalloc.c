@@ -10,6 +10,7 @@
 #include "arch/memlayout.h"
 #include "arch/riscv.h"
 #include "arch/spinlock.h"
+#include "lib/failinject.h"
 #include "lib/printf.h"
 #include "lib/ranges.h"
 #include "lib/string.h"
@@ -107,7 +108,10 @@ static uint64 take_fresh(void) {
   return 0;
 }
 
+// NULL when memory is exhausted, or when fault injection (fail_kalloc) says so.
 void *kpage_alloc(void) {
+  if (fail_now(FAIL_KALLOC))
+    return NULL;
   acquire(&kmem.lock);
   struct free_page *p = kmem.free_list;
   int recycled = p != NULL;

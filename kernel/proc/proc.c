@@ -91,6 +91,7 @@ found:
   memset(&p->context, 0, sizeof(p->context));
   memset(&p->fp, 0, sizeof(p->fp));
   p->fp_used = 0;
+  memset(p->fail_nth, 0, sizeof(p->fail_nth));
   p->context.ra = (uint64)forkret;
   p->context.sp = p->kstack_top;
   return p;
@@ -487,6 +488,7 @@ static void first_process_setup(struct proc *p) {
   if (r < 0)
     panic("first process: cannot run /init");
   p->trapframe.a0 = r;
+  failinject_arm();  // boot is done: from now on, injected failures (if any are asked for)
 }
 
 // Where a new process's kernel thread starts, still holding p->lock from the scheduler.

@@ -44,6 +44,7 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_link] = sys_link,     [SYS_mkdir] = sys_mkdir,     [SYS_close] = sys_close,
   [SYS_vmstat] = sys_vmstat, [SYS_mincore] = sys_mincore, [SYS_poweroff] = sys_poweroff,
   [SYS_mmap] = sys_mmap,     [SYS_munmap] = sys_munmap,   [SYS_msync] = sys_msync,
+  [SYS_failinject] = sys_failinject,
 };
 
 void syscall(struct proc *p) {

@@ -32,6 +32,7 @@
 #define SYS_mincore 25
 #define SYS_poweroff 26
 #define SYS_msync 27
+#define SYS_failinject 31
 
 #ifndef __ASSEMBLER__
 #include "types.h"
@@ -56,5 +57,5 @@ uint64 sys_kill(void), sys_exec(void), sys_fstat(void), sys_chdir(void), sys_dup
 uint64 sys_getpid(void), sys_sbrk(void), sys_sleep(void), sys_uptime(void), sys_open(void);
 uint64 sys_write(void), sys_mknod(void), sys_unlink(void), sys_link(void), sys_mkdir(void);
 uint64 sys_close(void), sys_poweroff(void), sys_vmstat(void), sys_mincore(void);
-uint64 sys_mmap(void), sys_munmap(void), sys_msync(void);
+uint64 sys_mmap(void), sys_munmap(void), sys_msync(void), sys_failinject(void);
 #endif

@@ -1,8 +1,9 @@
 // Process system calls: fork, exit, wait, kill, getpid, sbrk, sleep, uptime, exec, poweroff,
-// the memory calls (mmap, munmap, msync, vmstat, mincore); and the clock that sleep and
-// uptime count in.
+// the memory calls (mmap, munmap, msync, vmstat, mincore), failinject; and the clock that
+// sleep and uptime count in.
 // Lock: tickslock guards ticks and is the channel lock of sleep().
 #include "arch/power.h"
+#include "lib/failinject.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -100,6 +101,7 @@ out:
 uint64 sys_poweroff(void) {
   int status = argint(0);
   printf("sloth: power off by pid %d (%s), status %d\n", myproc()->pid, myproc()->name, status);
+  failinject_report();
   leakcheck_at_poweroff(myproc());
   power_off(status == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
 }
@@ -126,3 +128,7 @@ uint64 sys_munmap(void) { return vm_munmap(argaddr(0), argaddr(1)); }
 
 // msync(addr, length, flags): writes a shared mapping's pages back to its file; 0 or -1.
 uint64 sys_msync(void) { return vm_msync(argaddr(0), argaddr(1), argint(2)); }
+
+// failinject(site, nth): the calling process's nth next call at site fails (failinject.h
+// numbers the sites); 0, or -1 unless the kernel was booted with fail_user.
+uint64 sys_failinject(void) { return failinject_for_process(argint(0), argint(1)); }

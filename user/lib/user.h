@@ -85,6 +85,14 @@ int vmstat(struct vmstat *st);
 int mincore(void *addr, uint64 len, uchar *vec);
 // Powers the machine off; QEMU exits with 0 when status is 0, else 1. Returns only on failure.
 int poweroff(int status);
+// failinject (31): this process's nth next call at `site` fails (nth 0: none). Only with the
+// boot argument fail_user; -1 otherwise. Sites as kernel/lib/failinject.h numbers them.
+#define FAIL_KALLOC 0
+#define FAIL_KMALLOC 1
+#define FAIL_SWAP 2
+#define FAIL_DISK_READ 3
+#define FAIL_DISK_WRITE 4
+int failinject(int site, int nth);
 
 // string.c: the C functions of the same names (word-at-a-time where it pays).
 char *strcpy(char *dst, const char *src);

@@ -45,3 +45,4 @@ STUB msync, SYS_msync
 STUB vmstat, SYS_vmstat
 STUB mincore, SYS_mincore
 STUB poweroff, SYS_poweroff
+STUB failinject, SYS_failinject
