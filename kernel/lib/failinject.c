@@ -26,6 +26,7 @@ static struct fail_rule {
   enum fail_mode mode;
   uint64 n;          // nth: which call; prob: 1 in n
   uint64 seed;
+  uint64 after;      // prob: calls before this one never fail
   uint64 times;      // most failures (0: no limit)
   uint64 calls;      // atomic: eligible calls so far
   uint64 failed;     // atomic: of those, failed
@@ -78,6 +79,8 @@ static void parse_rule(struct fail_rule *r, const char *spec) {
       want.n = v;
     } else if (strcmp(key, "seed") == 0) {
       want.seed = v;
+    } else if (strcmp(key, "after") == 0) {
+      want.after = v;
     } else if (strcmp(key, "times") == 0) {
       want.times = v;
     } else {
@@ -85,7 +88,8 @@ static void parse_rule(struct fail_rule *r, const char *spec) {
     }
   }
   if (!ok || want.mode == FAIL_OFF) {
-    printf("failinject: fail_%s=%s is not nth:N or prob:N[,seed:S][,times:T]; ignored\n",
+    printf("failinject: fail_%s=%s is not nth:N or prob:N[,seed:S][,after:K][,times:T]; "
+           "ignored\n",
            r->name, spec);
     return;
   }
@@ -108,15 +112,15 @@ void failinject_init(void) {
 void failinject_arm(void) {
   if (!configured)
     return;
-  char line[256];
+  char line[256] = "";
   int n = 0;
   for (int i = 0; i < FAIL_NSITES; i++) {
     const struct fail_rule *r = &rules[i];
     if (r->mode == FAIL_NTH)
       n += snprintf(line + n, sizeof(line) - n, " %s: call %lu;", r->label, r->n);
     else if (r->mode == FAIL_PROB)
-      n += snprintf(line + n, sizeof(line) - n, " %s: 1 in %lu (seed %lu%s);", r->label, r->n,
-                    r->seed, r->times ? ", limited" : "");
+      n += snprintf(line + n, sizeof(line) - n, " %s: 1 in %lu (seed %lu, after %lu calls%s);",
+                    r->label, r->n, r->seed, r->after, r->times ? ", limited" : "");
   }
   printf("failinject: armed for every process but init;%s%s\n", line,
          user_allowed ? " the failinject system call is allowed" : "");
@@ -156,7 +160,7 @@ int failinject_decide(enum fail_site site) {
   if (r->mode == FAIL_NTH)
     return i + 1 == r->n && take_failure(r);
   if (r->mode == FAIL_PROB)
-    return draw(r->seed, i) % r->n == 0 && take_failure(r);
+    return i >= r->after && draw(r->seed, i) % r->n == 0 && take_failure(r);
   return 0;
 }
 

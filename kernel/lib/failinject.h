@@ -7,8 +7,10 @@
 //   SPEC: nth:N                 the N-th call at the site (counted from the end of boot) fails
 //         prob:N[,seed:S]       each call fails with probability 1/N (decided by a hash of S
 //                               and the call's number: a seed gives the same decisions again)
+//         [,after:K]            prob: the first K calls at the site never fail
 //         [,times:T]            at most T failures at the site (prob: unlimited by default)
 //   fail_user                   allows the failinject system call (31)
+// e.g. fail_kmalloc=prob:50,seed:7,after:1000 fail_diskwrite=nth:300
 //
 // Only calls made by processes other than init count, and only once the first process has
 // run /init (lib/failinject.c says why). The sites: mm/kalloc.c kpage_alloc, mm/kmalloc.c

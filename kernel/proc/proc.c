@@ -18,6 +18,7 @@
 #include "fs/file.h"
 #include "fs/fs.h"
 #include "lib/bootargs.h"
+#include "lib/ksyms.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -518,7 +519,9 @@ int either_copyin(void *dst, int user_src, uint64 src, uint64 len) {
   return 0;
 }
 
-// Lists every process on the console (Ctrl-P). No locks: it must work when things are stuck.
+// Lists every process on the console (Ctrl-P), with where each sleeping one sleeps (the
+// functions of its kernel stack, innermost first). No locks: it must work when things are
+// stuck.
 void procdump(void) {
   static const char *states[] = {
     [UNUSED] = "unused", [USED] = "used", [SLEEPING] = "sleep",
@@ -528,6 +531,9 @@ void procdump(void) {
   for (struct proc *p = proc; p < &proc[NPROC]; p++) {
     if (p->state == UNUSED)
       continue;
-    printf("%d %s %s\n", p->pid, states[p->state], p->name);
+    char where[160] = "";
+    if (p->state == SLEEPING)
+      backtrace_brief(p->context.s[0], 6, where, sizeof(where));
+    printf("%d %s %s%s%s\n", p->pid, states[p->state], p->name, where[0] ? ": " : "", where);
   }
 }
