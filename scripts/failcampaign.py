@@ -284,7 +284,7 @@ def check_disk(qemu_command, opts, boot, lines, image, stopped):
 class Outcome:
     def __init__(self, boot):
         self.boot, self.problems, self.counts, self.seconds = boot, [], {}, 0.0
-        self.test_failed = self.recovered = False
+        self.test_failed = self.recovered = self.nothing_injected = False
         self.ended = None
         self.orphans = 0
         self.log = None
@@ -310,7 +310,8 @@ def run_boot(qemu_command, opts, boot, reasons, workdir):
         out.problems += bad
         text += more
     out.seconds = time.time() - start
-    if out.problems:
+    out.nothing_injected = not any(v[0] for v in out.counts.values())
+    if out.problems or (out.test_failed and out.nothing_injected):  # the latter: flaky?
         out.log = os.path.join(workdir, "boot-%d.out" % boot.index)
         with open(out.log, "w") as f:
             f.write("boot arguments: %s\n%s" % (boot.args, text))
@@ -346,9 +347,11 @@ def summary(outcomes, seconds):
         len(outcomes), seconds, total,
         ", ".join("%s %d of %d calls" % (k, v[0], v[1]) for k, v in per_site.items()))]
     lines.append("failcampaign: %d boots whose test failed its own checks (%d of them stuck, "
-                 "the kernel idle), %d recovered by a second boot, %d orphans" % (
+                 "the kernel idle; %d with nothing injected), %d recovered by a second boot, "
+                 "%d orphans" % (
                      sum(o.test_failed for o in outcomes),
                      sum(o.ended == "stuck" for o in outcomes),
+                     sum(o.test_failed and o.nothing_injected for o in outcomes),
                      sum(o.recovered for o in outcomes), sum(o.orphans for o in outcomes)))
     kinds = {}
     for o in bad:
