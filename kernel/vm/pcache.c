@@ -212,8 +212,8 @@ void pcache_batch_add(struct pcache_batch *b, struct supplemental_page_table *sp
 }
 
 void pcache_batch_flush(struct pcache_batch *b) {
-  if (b->n)
-    pcache_write_back(b->frames, b->n);
+  if (b->n && pcache_write_back(b->frames, b->n) < 0)
+    b->failed = 1;
   for (int i = 0; i < b->n; i++)
     frame_release(b->frames[i]);
   b->n = 0;
