@@ -6,7 +6,9 @@
 //   - I/O error reading the page: the disk read of a mapped file's page fails (failinject
 //     makes its next disk read fail; /README's blocks are read by nothing else);
 //   - out of memory: strict overcommit (overcommit=never) has no room left for the stack to
-//     grow, because the child's heap was promised everything.
+//     grow, because the child's heap was promised everything;
+//   - and one more that no other test gives: execute of a non-executable page (a jump into
+//     the heap).
 // Then the same child work without failinject succeeds, so nothing else is broken.
 #include "testlib.h"
 
@@ -53,6 +55,16 @@ static void grow_stack_past_commit(int fail) {
   recurse(0);
 }
 
+// A jump to a heap page holding a valid instruction (ret), which the heap may not execute.
+static void jump_into_heap(int fail) {
+  uint32 *p = (uint32 *)sbrk(2 * PAGE);
+  CHECK(p != (uint32 *)-1, "sbrk");
+  p = (uint32 *)(((uint64)p + PAGE - 1) & ~(PAGE - 1));
+  *p = 0x00008067;  // ret
+  if (fail)
+    ((void (*)(void))p)();
+}
+
 // Runs fn in a child; it must exit with `status` (-1: killed).
 static void in_child(void (*fn)(int), int fail, int status) {
   int pid = fork();
@@ -69,8 +81,10 @@ int main(void) {
   in_child(touch_new_page, 1, -1);
   in_child(read_mapped_page, 1, -1);
   in_child(grow_stack_past_commit, 1, -1);
+  in_child(jump_into_heap, 1, -1);
   in_child(touch_new_page, 0, 0);
   in_child(read_mapped_page, 0, 0);
   in_child(grow_stack_past_commit, 0, 0);
+  in_child(jump_into_heap, 0, 0);
   test_pass();
 }

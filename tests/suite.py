@@ -182,7 +182,9 @@ SWAP_FULL_KILL = oom_line("swap-full")
 
 KILL_REASONS_LINES = [kill_line("kill-reasons", "store page fault", "kernel out of memory"),
                       kill_line("kill-reasons", "load page fault", "I/O error reading the page"),
-                      kill_line("kill-reasons", "store page fault", "out of memory")]
+                      kill_line("kill-reasons", "store page fault", "out of memory"),
+                      kill_line("kill-reasons", "instruction page fault",
+                                "execute of a non-executable page")]
 
 CRASH_CHECK_LINES = [r"crash-check: \d+ complete files, \d+ temporaries removed",
                      r"crash-check: ok"]
