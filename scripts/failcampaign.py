@@ -320,7 +320,9 @@ def run_boot(qemu_command, opts, boot, reasons, workdir):
         text += more
     out.seconds = time.time() - start
     out.nothing_injected = not any(v[0] for v in out.counts.values())
-    if out.problems or (out.test_failed and out.nothing_injected):  # the latter: flaky?
+    # Kept besides those that broke a rule: a test that failed with nothing injected (flaky?)
+    # and a stuck one (a test's own deadlock, or a lost wakeup: to be read).
+    if out.problems or (out.test_failed and out.nothing_injected) or out.ended == "stuck":
         out.log = os.path.join(workdir, "boot-%d.out" % boot.index)
         with open(out.log, "w") as f:
             f.write("boot arguments: %s\n%s" % (boot.args, text))
