@@ -456,7 +456,7 @@ TESTS = [
              expect=KILL_REASONS_LINES + [r"kill-reasons: ok"]),
     # A disk write failing in a commit: the file system goes read-only, cleanly.
     UserTest("fs-readonly", args="init=/tests/fs-readonly fail_user", expect=[
-        r"fs: disk error: the write of the log's copy of block \d+ failed; the file system is "
+        r"fs: disk error: the write of the log's copy failed \(block \d+\); the file system is "
         r"read-only until the next boot \(the disk keeps its last committed transaction\)",
         r"fs-readonly: programs still run", r"fs-readonly: ok"]),
     # A short fault-injection campaign (make failinject runs a long one): no panic, hang,

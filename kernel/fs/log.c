@@ -151,7 +151,7 @@ void log_abort(const char *what, uint blockno) {
   }
   release(&log.lock);
   if (first)
-    printf("fs: disk error: %s of block %u failed; the file system is read-only until the "
+    printf("fs: disk error: %s failed (block %u); the file system is read-only until the "
            "next boot (the disk keeps its last committed transaction)\n", what, blockno);
 }
 
