@@ -164,11 +164,16 @@ struct inode *ialloc(uint dev, short type) {
     for (uint inum = MAX(first, ROOTINO + 1); inum < MIN(first + IPB, sb.ninodes); inum++) {
       struct dinode *dip = (struct dinode *)bp->data + inum % IPB;
       if (dip->type == 0) {
-        memset(dip, 0, sizeof(*dip));
-        dip->type = type;
-        log_write(bp);
+        // The in-memory inode first: with the inode table full, the disk inode must stay
+        // free, or nothing would ever free it.
+        struct inode *ip = iget(dev, inum);
+        if (ip) {
+          memset(dip, 0, sizeof(*dip));
+          dip->type = type;
+          log_write(bp);
+        }
         brelse(bp);
-        return iget(dev, inum);
+        return ip;
       }
     }
     brelse(bp);
