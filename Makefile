@@ -191,14 +191,17 @@ grade: $(KERNEL) $(BUILD)/grade.img $(BUILD)/gpt-corrupt.img unit
 
 # The long fault-injection campaign (scripts/failcampaign.py): BOOTS boots of the VM and
 # file-system tests and of tests/fail-stress with random fault injection from SEED (the
-# clock's by default; printed), JOBS at a time; FIRST=N starts at boot N of the seed's plan.
+# clock's by default; printed), JOBS at a time; FIRST=N starts at boot N of the seed's plan;
+# SITES="kalloc kmalloc" fails only those sites.
 BOOTS ?= 300
 SEED ?=
 JOBS ?=
 FIRST ?= 0
+SITES ?=
 failinject: $(KERNEL) $(BUILD)/grade.img $(FSCK)
 	@$(PYTHON) scripts/failcampaign.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) \
-		--boots $(BOOTS) --first $(FIRST) $(if $(SEED),--seed $(SEED)) $(if $(JOBS),--jobs $(JOBS))
+		--boots $(BOOTS) --first $(FIRST) $(if $(SEED),--seed $(SEED)) $(if $(JOBS),--jobs $(JOBS)) \
+		$(if $(SITES),--sites $(SITES))
 
 # The benchmark always runs on the -O2 build, whatever OPT says: a make of build/O2, then
 # scripts/bench.py boots it with -icount shift=0 on one hart (init=/bench once, and

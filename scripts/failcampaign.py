@@ -16,7 +16,8 @@ calls get -1 or its children are killed, but the kernel must never
     orphan): it is counted, not failed (a boot that frees orphans removes it).
 
     scripts/failcampaign.py --build build/Og --qemu qemu-system-riscv64 --bios FW
-                            [--boots N] [--seed S] [--jobs J] [--only NAME...] [--replay I]
+                            [--boots N] [--seed S] [--jobs J] [--first I] [--replay I]
+                            [--only NAME...] [--sites SITE...]
 
 Every boot is printed with its boot arguments (so any one can be run again alone, with
 --replay I and the same seed), and the summary gives the injected failures per site. Boots
@@ -108,10 +109,11 @@ def log_uniform(rng, lo, hi):
     return int(round(math.exp(rng.uniform(math.log(lo), math.log(hi)))))
 
 
-def draw_settings(rng):
-    """The fail_ boot arguments of one boot: one to three sites, each prob or nth."""
-    chosen, left = [], sorted(SITES)
-    for _ in range(rng.choice([1, 1, 2, 2, 3])):
+def draw_settings(rng, sites=None):
+    """The fail_ boot arguments of one boot: one to three sites (of `sites`, default all),
+    each prob or nth."""
+    chosen, left = [], sorted(sites or SITES)
+    for _ in range(min(len(left), rng.choice([1, 1, 2, 2, 3]))):
         site = rng.choices(left, weights=[WEIGHTS[s] for s in left])[0]
         chosen.append(site)
         left.remove(site)
@@ -150,7 +152,7 @@ def fixed_plan(runs):
                  args) for i, (name, args) in enumerate(runs)]
 
 
-def plan(seed, boots, only=None):
+def plan(seed, boots, only=None, sites=None):
     """The boots of a campaign: two in five run a workload, the others a test of the suite."""
     tests, work = candidates(only)
     if not tests and not work:
@@ -159,7 +161,7 @@ def plan(seed, boots, only=None):
     for i in range(boots):
         rng = random.Random("%s:%d" % (seed, i))
         pool = work if work and (not tests or rng.random() < 0.4) else tests
-        out.append(Boot(i, rng.choice(pool), draw_settings(rng)))
+        out.append(Boot(i, rng.choice(pool), draw_settings(rng, sites)))
     return out
 
 
@@ -416,11 +418,13 @@ def main():
     ap.add_argument("--first", type=int, default=0, help="start at boot number FIRST")
     ap.add_argument("--replay", type=int, default=None, help="run only boot number I")
     ap.add_argument("--only", nargs="*", help="tests (or prefixes ending in -) to draw from")
+    ap.add_argument("--sites", nargs="*", choices=sorted(SITES), help="sites to fail (all)")
     opts = ap.parse_args()
     seed = opts.seed if opts.seed is not None else str(int(time.time()))
-    boots = plan(seed, opts.first + opts.boots, opts.only)[opts.first:]
+    boots = plan(seed, opts.first + opts.boots, opts.only, opts.sites)[opts.first:]
     if opts.replay is not None:
-        boots = [b for b in plan(seed, opts.replay + 1, opts.only) if b.index == opts.replay]
+        boots = [b for b in plan(seed, opts.replay + 1, opts.only, opts.sites)
+                 if b.index == opts.replay]
     print("failcampaign: seed %s, %d boots (%d to %d), %d at a time" % (
         seed, len(boots), boots[0].index, boots[-1].index, opts.jobs), flush=True)
     workdir = os.path.join(opts.build, "failcampaign")
