@@ -4,6 +4,7 @@
 #   make qemu-gdb        boot, waiting for gdb;   make gdb   attach gdb to it
 #   make grade           build and run every test (TESTS="boot smp" for a subset)
 #   make OPT=2 ...       an -O2 build without debug checks (for benchmarks), in build/O2
+#   make failinject      the long fault-injection campaign (BOOTS=300 SEED=... JOBS=...)
 #   make bench           user/bench.c and the swap runs of user/bench-swap.c on the OPT=2 build,
 #                        with Belady's OPT from scripts/opt.py (RUNS=3: min/median/max, rows
 #                        whose runs differ flagged)
@@ -97,7 +98,7 @@ ifneq ($(strip $(ARGS)),)
 QEMUOPTS += -append "$(ARGS)"
 endif
 
-.PHONY: all qemu qemu-gdb gdb grade unit doctor setup clean bench stress profile fuzz crash
+.PHONY: all qemu qemu-gdb gdb grade unit doctor setup clean bench stress profile fuzz crash failinject
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) $(DISK)
@@ -202,6 +203,20 @@ $(BUILD)/gpt-corrupt.img: $(BUILD)/grade.img
 grade: $(KERNEL) $(BUILD)/grade.img $(BUILD)/gpt-corrupt.img unit
 	@$(PYTHON) scripts/grade.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) --gdb $(GDB) \
 		--results build $(TESTS)
+
+# The long fault-injection campaign (scripts/failcampaign.py): BOOTS boots of the VM and
+# file-system tests and of tests/fail-stress with random fault injection from SEED (the
+# clock's by default; printed), JOBS at a time; FIRST=N starts at boot N of the seed's plan;
+# SITES="kalloc kmalloc" fails only those sites.
+BOOTS ?= 300
+SEED ?=
+JOBS ?=
+FIRST ?= 0
+SITES ?=
+failinject: $(KERNEL) $(BUILD)/grade.img $(FSCK)
+	@$(PYTHON) scripts/failcampaign.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) \
+		--boots $(BOOTS) --first $(FIRST) $(if $(SEED),--seed $(SEED)) $(if $(JOBS),--jobs $(JOBS)) \
+		$(if $(SITES),--sites $(SITES))
 
 # The benchmark always runs on the -O2 build, whatever OPT says: a make of build/O2, then
 # scripts/bench.py boots it with -icount shift=0 on one hart (init=/bench once, and

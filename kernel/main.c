@@ -21,6 +21,7 @@
 #include "fs/fs.h"
 #include "proc/proc.h"
 #include "lib/bootargs.h"
+#include "lib/failinject.h"
 #include "lib/printf.h"
 #include "vm/vm.h"
 #include "mm/mm.h"
@@ -118,6 +119,7 @@ void boot_main(uint64 hartid, uint64 dtb_pa) {
   print_banner();
   printf("sloth: boot arguments: \"%s\"\n", machine.bootargs);
   bootargs_init(machine.bootargs);
+  failinject_init();
 
   struct mem_range holes[MACHINE_MAX_RESV + 2];
   int nholes = reserved_ranges(holes);

@@ -278,7 +278,31 @@ def run_gdb_test(opts, test):
     return Result(test, not reason, time.time() - start, reason, log)
 
 
+def run_campaign_test(opts, test):
+    """A short fault-injection campaign (suite.CampaignTest, scripts/failcampaign.py), its
+    boots one after another; the log holds a line per boot and the summary."""
+    import failcampaign  # scripts/failcampaign.py
+    log = os.path.join(opts.build, "grade", test.name + ".out")
+    boots = failcampaign.fixed_plan(test.runs)
+    out = []
+    outcomes, seconds = failcampaign.campaign(
+        qemu_command, opts, boots, 1, os.path.join(opts.build, "grade", test.name), out.append)
+    lines, total, bad = failcampaign.summary(outcomes, seconds)
+    with open(log, "w") as f:
+        f.write("\n".join(out + lines) + "\n")
+    reason = ""
+    if bad:
+        o = bad[0]
+        reason = "boot %d (%s): %s" % (o.boot.index, o.boot.args, "; ".join(o.problems))
+    elif total < test.min_injected:
+        reason = "only %d failures were injected, expected at least %d" % (total,
+                                                                          test.min_injected)
+    return Result(test, not reason, seconds, reason, log)
+
+
 def run(opts, test):
+    if isinstance(test, suite.CampaignTest):
+        return run_campaign_test(opts, test)
     if isinstance(test, suite.UnitTest):
         return run_unit_test(opts, test)
     if isinstance(test, suite.GdbTest):

@@ -1,6 +1,7 @@
 // pipe: 2 MiB through a pipe in odd-sized pieces arrives intact and in order; reading a pipe
 // whose writers are all closed returns 0; writing to a pipe with no reader returns -1 instead
-// of blocking; several writers' bytes are all delivered.
+// of blocking; several writers' bytes are all delivered; a read into a buffer that runs into a
+// bad address returns the bytes before it, and the rest stay in the pipe for the next read.
 #include "testlib.h"
 
 #define TOTAL (2 << 20)
@@ -81,10 +82,36 @@ static void many_writers(void) {
   close(fds[0]);
 }
 
+// The buffer's first 1000 bytes end the heap, the next page is no page at all.
+static void read_into_bad_address(void) {
+  int fds[2];
+  CHECK(pipe(fds) == 0, "pipe failed");
+  char out[3000];
+  for (int i = 0; i < 3000; i++)
+    out[i] = (char)(i * 13 + 5);
+  CHECK(write(fds[1], out, 3000) == 3000, "pipe write");
+  close(fds[1]);
+  char *end = sbrk(0);
+  if ((uint64)end % 4096)
+    CHECK(sbrk(4096 - (uint64)end % 4096) != (char *)-1, "sbrk");
+  char *buf = sbrk(0) - 1000;
+  int n = read(fds[0], buf, 3000);
+  CHECK(n > 0 && n <= 1000, "a read running into a bad address returned %d, expected 1..1000", n);
+  for (int i = 0; i < n; i++)
+    CHECK(buf[i] == out[i], "byte %d of the partial read", i);
+  char rest[3000];
+  int m = read(fds[0], rest, sizeof(rest));
+  CHECK(m == 3000 - n, "the next read got %d bytes, expected the %d left in the pipe", m, 3000 - n);
+  for (int i = 0; i < m; i++)
+    CHECK(rest[i] == out[n + i], "byte %d after the partial read", n + i);
+  close(fds[0]);
+}
+
 int main(void) {
   test_start("pipe");
   big_transfer();
   closed_ends();
   many_writers();
+  read_into_bad_address();
   test_pass();
 }

@@ -70,6 +70,19 @@ class GdbTest(KernelTest):
         self.commands = list(commands)
 
 
+class CampaignTest:
+    """A short fault-injection campaign (scripts/failcampaign.py, which make failinject runs
+    long and random): one boot per (name, boot arguments) of runs, one after another, name
+    naming a workload of the campaign or a test here. It passes when no boot broke one of
+    the campaign's rules (no panic, hang, unknown kill reason, leak or fsck problem; no wrong
+    result from a workload) and at least min_injected failures were injected in all."""
+
+    def __init__(self, name, runs, min_injected, timeout=180, weight=4):
+        self.name, self.runs = name, list(runs)
+        self.min_injected, self.timeout, self.weight = min_injected, timeout, weight
+        self.expect, self.reject, self.status = [], [], 0
+
+
 def doc_gdb_test(name, path, timeout=120):
     """A GdbTest whose boot, commands and expected output are read from a document
     (scripts/gdbdoc.py): the document cannot go stale without the test failing. A document
@@ -185,6 +198,11 @@ SWAP_FULL_KILL = oom_line("swap-full")
 # kill its child expects.
 VMTRACE_ECHO = r"vmtrace: pid \d+ \(vmtrace-echo\) %s at va 0x[0-9a-f]{16} \(%s\): %s"
 VMTRACE_ECHO_KILL = kill_line("vmtrace-echo", "store page fault", "write to a read-only page")
+KILL_REASONS_LINES = [kill_line("kill-reasons", "store page fault", "kernel out of memory"),
+                      kill_line("kill-reasons", "load page fault", "I/O error reading the page"),
+                      kill_line("kill-reasons", "store page fault", "out of memory"),
+                      kill_line("kill-reasons", "instruction page fault",
+                                "execute of a non-executable page")]
 
 CRASH_CHECK_LINES = [r"crash-check: \d+ complete files, \d+ temporaries removed",
                      r"crash-check: ok"]
@@ -527,6 +545,37 @@ TESTS = [
         r"vmcheck-probe: first call 0: vmcheck: ok \(\d+ pages, \d+ frames, \d+ swap slots checked\)",
         r"vmcheck-probe: second call 0: vmcheck: ok .*",
         r"vmcheck-probe: ok"]),
+    # Fault injection (kernel/lib/failinject.h). fail-stress carries on when calls fail: here,
+    # without injection, nothing may be refused and nothing killed; the campaign runs it with.
+    UserTest("fail-stress", reject=[r"FAIL", r"\): killed", r"oom: killed"], expect=[
+        r"fail-stress: 8 rounds: 0 refusals, 0 children killed, 0 forks refused",
+        r"fail-stress: ok"]),
+    UserTest("fail-stress-swap", args="init=/tests/fail-stress,4,96 frames=64",
+             reject=[r"FAIL", r"\): killed", r"oom: killed"], expect=[
+        r"fail-stress: 4 rounds: 0 refusals, 0 children killed, 0 forks refused",
+        r"fail-stress: ok"]),
+    # The kill reasons only a failing kernel gives, each provoked once (failinject).
+    UserTest("kill-reasons", args="init=/tests/kill-reasons fail_user overcommit=never",
+             reject=[r"FAIL", reject_kills_except(*KILL_REASONS_LINES)],
+             expect=KILL_REASONS_LINES + [r"kill-reasons: ok"]),
+    # A disk write failing in a commit: the file system goes read-only, cleanly.
+    UserTest("fs-readonly", args="init=/tests/fs-readonly fail_user", expect=[
+        r"fs: disk error: the write of the log's copy failed \(block \d+\); the file system is "
+        r"read-only until the next boot \(the disk keeps its last committed transaction\)",
+        r"fs-readonly: programs still run", r"fs-readonly: ok"]),
+    # A short fault-injection campaign (make failinject runs a long one): no panic, hang,
+    # unknown kill reason, leak or fsck problem, and no wrong result from fail-stress.
+    # Every site, and the file system going read-only in a commit and in a write-back.
+    CampaignTest("failinject", min_injected=400, runs=[
+        ("fail-stress", "init=/tests/fail-stress,14 fail_kmalloc=prob:25,seed:1,after:200"),
+        ("fail-stress", "init=/tests/fail-stress,14 fail_kalloc=prob:25,seed:2,after:200"),
+        ("fail-stress-swap", "init=/tests/fail-stress,3,80 frames=64 fail_swap=prob:3,seed:3 "
+                             "fail_diskwrite=prob:25,seed:4"),
+        ("fail-stress-swap", "init=/tests/fail-stress,4,80 frames=64 "
+                             "fail_diskread=prob:30,seed:5,after:200"),
+        ("files", "init=/tests/files fail_diskwrite=nth:20"),
+        ("mmap-share", "init=/tests/mmap-share fail_diskwrite=nth:12 fail_kmalloc=nth:300"),
+    ]),
     # A disk whose primary and backup GPT headers are both corrupt: a clear panic at boot.
     KernelTest("gpt-corrupt", args="", disk="{build}/gpt-corrupt.img", status=PANIC_EXIT, expect=[
         r"panic: gpt: primary table \(LBA 1\): header CRC mismatch .*; backup table \(LBA \d+\): header CRC mismatch .*",

@@ -10,7 +10,9 @@
 #include "arch/spinlock.h"
 #include "arch/trap.h"
 #include "dev/plic.h"
+#include "lib/failinject.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 #include "main.h"
 #include "mm/mm.h"
 #include "proc/proc.h"
@@ -383,6 +385,16 @@ static void request_submit(struct blk_request *r, uint64 sector, void *buf, uint
     mmio_write(vblk.regs, MMIO_QUEUE_NOTIFY, 0);
 }
 
+// Fault injection (fail_diskread, fail_diskwrite): should this request complete with an
+// error? The request still goes to the device, so an injected write may or may not have
+// reached the disk, as with a real failing device. A failed read's buffer holds junk: a
+// caller that used it anyway would show.
+static int inject_error(int write) {
+  return fail_now(write ? FAIL_DISK_WRITE : FAIL_DISK_READ);
+}
+
+static void spoil_read(void *buf, uint32 nbytes) { memset(buf, 0xa5, nbytes); }
+
 // Requests of one batch taken and submitted together (3 descriptors each; the queue has 64).
 #define BATCH_WINDOW 8
 
@@ -405,7 +417,9 @@ int virtio_blk_rw_many(const struct disk_io *ios, int n) {
   acquire(&vblk.lock);
   for (int first = 0; first < n; first += BATCH_WINDOW) {
     struct blk_request *rs[BATCH_WINDOW];
-    int k = MIN(n - first, BATCH_WINDOW);
+    int k = MIN(n - first, BATCH_WINDOW), injected[BATCH_WINDOW];
+    for (int i = 0; i < k; i++)
+      injected[i] = inject_error(ios[first + i].write);
     request_alloc_many(rs, k);
     for (int i = 0; i < k; i++) {
       const struct disk_io *io = &ios[first + i];
@@ -414,7 +428,9 @@ int virtio_blk_rw_many(const struct disk_io *ios, int n) {
     for (int i = 0; i < k; i++) {
       while (!rs[i]->done)
         sleep(rs[i], &vblk.lock);
-      ok &= rs[i]->status == VIRTIO_BLK_S_OK;
+      ok &= rs[i]->status == VIRTIO_BLK_S_OK && !injected[i];
+      if (injected[i] && !ios[first + i].write)
+        spoil_read(ios[first + i].buf, ios[first + i].nbytes);
       request_free(rs[i]);
     }
   }
@@ -429,13 +445,16 @@ int virtio_blk_rw(uint64 sector, void *buf, uint32 nbytes, int write) {
     return -1;
   if (myproc() == NULL)
     panic("virtio_blk_rw: sector %lu requested outside a process, which cannot sleep", sector);
+  int injected = inject_error(write);
   acquire(&vblk.lock);
   struct blk_request *r = request_alloc();
   request_submit(r, sector, buf, nbytes, write);
   while (!r->done)
     sleep(r, &vblk.lock);
-  int ok = r->status == VIRTIO_BLK_S_OK;
+  int ok = r->status == VIRTIO_BLK_S_OK && !injected;
   request_free(r);
   release(&vblk.lock);
+  if (injected && !write)
+    spoil_read(buf, nbytes);
   return ok ? 0 : -1;
 }

@@ -7,11 +7,16 @@
 // cached block costs a few instructions however many buffers there are (a scan of the list
 // cost up to 128 steps, twice for a file block behind an indirect block).
 //
+// Disk errors are returned, never hidden: bread gives NULL when the block cannot be read (the
+// buffer stays invalid, so the next bread tries the disk again), and the writes return -1.
+// What a failure means for the file system is the log's to decide (log.c, "Disk errors").
+//
 // Lock rules: cache.lock (a spinlock) guards the LRU list, the hash chains, every buf's dev,
 // blockno and refcnt; a buf's sleep lock guards its data and valid flag.
 #include "fs/fs.h"
 #include "dev/disk.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 #include "mm/mm.h"
 
 static struct {
@@ -98,20 +103,15 @@ static uint64 block_sector(uint blockno) {
   return disk_layout.fs.first_sector + (uint64)blockno * SECTORS_PER_BLOCK;
 }
 
-// Reads or writes one block from or to a page, bypassing the cache. The log uses it for its
-// header, which only it reads and writes.
-void block_rw_uncached(uint blockno, void *data, int write) {
-  if (virtio_blk_rw(block_sector(blockno), data, BSIZE, write) < 0)
-    panic("bio: disk %s of block %u failed", write ? "write" : "read", blockno);
-}
-
-static void block_io(struct buf *b, int write) {
-  block_rw_uncached(b->blockno, b->data, write);
+// Reads or writes one block from or to a page, bypassing the cache; 0, or -1 on a disk error.
+// The log uses it for its header, which only it reads and writes.
+int block_rw_uncached(uint blockno, void *data, int write) {
+  return virtio_blk_rw(block_sector(blockno), data, BSIZE, write);
 }
 
 // Writes the data of n locked buffers, all in flight at once: buffer i goes to block dest[i]
-// (the log's copy of it), or to its own block when dest is NULL.
-void bwrite_many(struct buf **bufs, const uint *dest, int n) {
+// (the log's copy of it), or to its own block when dest is NULL. 0, or -1 if any write failed.
+int bwrite_many(struct buf **bufs, const uint *dest, int n) {
   struct disk_io ios[LOGBLOCKS];
   if (n > LOGBLOCKS)
     panic("bwrite_many: %d buffers, at most %d", n, LOGBLOCKS);
@@ -121,38 +121,50 @@ void bwrite_many(struct buf **bufs, const uint *dest, int n) {
     uint where = dest ? dest[i] : bufs[i]->blockno;
     ios[i] = (struct disk_io){block_sector(where), bufs[i]->data, BSIZE, 1};
   }
-  if (virtio_blk_rw_many(ios, n) < 0)
-    panic("bio: disk write of %d blocks failed", n);
+  return virtio_blk_rw_many(ios, n);
 }
 
 // Reads n consecutive blocks from block `first` into n pages, bypassing the cache, all in
 // flight at once (boot's orphan scan reads the inode table so: one block at a time cost a
-// disk round trip each). The cache must hold no copy newer than the disk's.
-void block_read_uncached_many(uint first, void **pages, int n) {
+// disk round trip each). The cache must hold no copy newer than the disk's. 0, or -1 if the
+// disk failed.
+int block_read_uncached_many(uint first, void **pages, int n) {
   struct disk_io ios[LOGBLOCKS];
   if (n > LOGBLOCKS)
     panic("block_read_uncached_many: %d blocks, at most %d", n, LOGBLOCKS);
   for (int i = 0; i < n; i++)
     ios[i] = (struct disk_io){block_sector(first + i), pages[i], BSIZE, 0};
-  if (virtio_blk_rw_many(ios, n) < 0)
-    panic("bio: disk read of blocks %u..%u failed", first, first + n - 1);
+  return virtio_blk_rw_many(ios, n);
 }
 
-// Returns the locked buffer holding block blockno, read from disk if not cached.
+// Returns the locked buffer holding block blockno, read from disk if not cached; NULL (and
+// no buffer held) if the disk read failed.
 struct buf *bread(uint dev, uint blockno) {
   struct buf *b = bget(dev, blockno);
   if (!b->valid) {
-    block_io(b, 0);
+    if (block_rw_uncached(b->blockno, b->data, 0) < 0) {
+      brelse(b);
+      return NULL;
+    }
     b->valid = 1;
   }
   return b;
 }
 
-// Writes a locked buffer's contents to its block on disk.
-void bwrite(struct buf *b) {
+// The locked buffer of block blockno, zero-filled and not read from disk: for a block about
+// to be overwritten whole (a newly allocated one), so that no disk read can fail for it.
+struct buf *bread_zeroed(uint dev, uint blockno) {
+  struct buf *b = bget(dev, blockno);
+  memset(b->data, 0, BSIZE);
+  b->valid = 1;
+  return b;
+}
+
+// Writes a locked buffer's contents to its block on disk; 0, or -1 on a disk error.
+int bwrite(struct buf *b) {
   if (!holdingsleep(&b->lock))
     panic("bwrite: buffer of block %u not locked", b->blockno);
-  block_io(b, 1);
+  return block_rw_uncached(b->blockno, b->data, 1);
 }
 
 // Unlocks a buffer and drops the caller's reference; a buffer nobody uses becomes the most

@@ -12,6 +12,7 @@ struct buf {
   uint blockno;
   struct sleeplock lock;  // held by the one user of the buffer
   uint refcnt;          // guarded by the cache's spinlock
+  int logged;           // in the log's transaction, so pinned (guarded by log.lock)
   struct buf *prev;     // LRU list, guarded by the cache's spinlock
   struct buf *next;
   struct buf *hash_next;  // the cache's hash chain, guarded by the cache's spinlock

@@ -147,18 +147,23 @@ int fileread(struct file *f, uint64 addr, int n) {
 
 // Writes n bytes of file f (an inode) in transactions small enough for the log. A process
 // killed meanwhile stops after the current transaction: a write of a 2 GiB buffer would
-// otherwise keep it (and the disk) busy until the disk is full.
+// otherwise keep it (and the disk) busy until the disk is full. A chunk whose transaction
+// did not reach the disk (the file system became read-only: log.c) ends the write, and is
+// not counted: it is in the file in memory, but maybe not on the disk.
 static int write_inode_file(struct file *f, uint64 addr, int n) {
   int done = 0;
   while (done < n && !(done > 0 && killed(myproc()))) {
     int chunk = MIN(n - done, WRITE_CHUNK);
+    if (log_aborted())
+      return done > 0 ? done : -1;
     begin_op();
     ilock(f->ip);
     int r = writei(f->ip, 1, addr + done, f->off, chunk);
     if (r > 0)
       f->off += r;
     iunlock(f->ip);
-    end_op();
+    if (end_op() < 0)
+      return done > 0 ? done : -1;
     if (r > 0)
       done += r;
     if (r != chunk)  // a full disk or a bad address: report what was written, if anything

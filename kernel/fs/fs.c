@@ -7,6 +7,12 @@
 // holds); an inode's sleep lock guards the rest of it (valid and the copy of the disk inode).
 // Lock order: a directory before the inodes it names (never a child before its parent), and
 // inode sleep locks before buffer sleep locks.
+//
+// Disk errors (bread returns NULL): a lookup, a read of file data, or a search for a free
+// block or inode that cannot read a block fails (NULL, 0 or -1, up to the system call); a
+// read that an operation needs in order to finish what it started (freeing a file's blocks,
+// writing an inode back) makes the file system read-only instead (log_abort), since the
+// transaction would leave the disk inconsistent. A newly allocated block is never read.
 #include "fs/fs.h"
 #include "fs/file.h"
 #include "dev/disk.h"
@@ -37,6 +43,8 @@ static void reclaim_orphans(uint dev);
 
 void fsinit(uint dev) {
   struct buf *b = bread(dev, 1);
+  if (!b)
+    panic("fsinit: disk read of the superblock failed");
   memmove(&sb, b->data, sizeof(sb));
   brelse(b);
   check_superblock();
@@ -54,14 +62,14 @@ static uint first_data_block(void) {
 }
 
 static void bzero(uint dev, uint blockno) {
-  struct buf *b = bread(dev, blockno);
-  memset(b->data, 0, BSIZE);
+  struct buf *b = bread_zeroed(dev, blockno);
   log_write(b);
   brelse(b);
 }
 
-// Allocates a zeroed data block; returns its number, or 0 when the disk is full. The search
-// starts where the last one succeeded (a hint only, so races on it are harmless).
+// Allocates a zeroed data block; returns its number, or 0 when the disk is full or a bitmap
+// block cannot be read. The search starts where the last one succeeded (a hint only, so races
+// on it are harmless).
 static uint balloc(uint dev) {
   static uint hint;
   uint first = first_data_block();
@@ -69,6 +77,8 @@ static uint balloc(uint dev) {
   for (uint tried = 0; tried < span;) {
     uint bno = first + (hint + tried) % span;
     struct buf *bp = bread(dev, BBLOCK(bno, sb));
+    if (!bp)
+      return 0;
     // Scan the rest of this bitmap block (or up to the end of the disk) from bno.
     uint last = MIN(sb.size, (bno / BPB + 1) * BPB);
     for (; bno < last; bno++, tried++) {
@@ -97,6 +107,10 @@ static void bfree(uint dev, uint bno) {
   if (bno < first_data_block() || bno >= sb.size)
     panic("bfree: block %u is not a data block", bno);
   struct buf *bp = bread(dev, BBLOCK(bno, sb));
+  if (!bp) {
+    log_abort("the read of a bitmap block (to free a block)", BBLOCK(bno, sb));
+    return;
+  }
   uint8 bit = 1 << (bno % 8);
   if (!(bp->data[(bno % BPB) / 8] & bit))
     panic("bfree: block %u is already free", bno);
@@ -145,18 +159,25 @@ static struct inode *iget(uint dev, uint inum) {
 }
 
 // Finds a free inode on disk, marks it as `type`, and returns it (referenced, unlocked);
-// NULL when every inode is in use.
+// NULL when every inode is in use or an inode block cannot be read.
 struct inode *ialloc(uint dev, short type) {
   for (uint first = 0; first < sb.ninodes; first += IPB) {
     struct buf *bp = bread(dev, IBLOCK(first, sb));
+    if (!bp)
+      return NULL;
     for (uint inum = MAX(first, ROOTINO + 1); inum < MIN(first + IPB, sb.ninodes); inum++) {
       struct dinode *dip = (struct dinode *)bp->data + inum % IPB;
       if (dip->type == 0) {
-        memset(dip, 0, sizeof(*dip));
-        dip->type = type;
-        log_write(bp);
+        // The in-memory inode first: with the inode table full, the disk inode must stay
+        // free, or nothing would ever free it.
+        struct inode *ip = iget(dev, inum);
+        if (ip) {
+          memset(dip, 0, sizeof(*dip));
+          dip->type = type;
+          log_write(bp);
+        }
         brelse(bp);
-        return iget(dev, inum);
+        return ip;
       }
     }
     brelse(bp);
@@ -167,6 +188,10 @@ struct inode *ialloc(uint dev, short type) {
 // Copies a locked inode's fields to its disk inode (through the log).
 void iupdate(struct inode *ip) {
   struct buf *bp = bread(ip->dev, IBLOCK(ip->inum, sb));
+  if (!bp) {
+    log_abort("the read of an inode block (to write an inode back)", IBLOCK(ip->inum, sb));
+    return;
+  }
   struct dinode *dip = (struct dinode *)bp->data + ip->inum % IPB;
   dip->type = ip->type;
   dip->major = ip->major;
@@ -185,14 +210,20 @@ struct inode *idup(struct inode *ip) {
   return ip;
 }
 
-// Locks an inode, reading it from disk the first time.
-void ilock(struct inode *ip) {
+// Locks an inode, reading it from disk the first time; -1 (and not locked) if that read
+// fails. An inode that was locked before while its caller held a reference (an open file's,
+// a mapping's, a running program's) is in memory still: locking it cannot fail.
+int ilock(struct inode *ip) {
   if (!ip || ip->ref < 1)
     panic("ilock: inode %p has no reference", ip);
   acquiresleep(&ip->lock);
   if (ip->valid)
-    return;
+    return 0;
   struct buf *bp = bread(ip->dev, IBLOCK(ip->inum, sb));
+  if (!bp) {
+    releasesleep(&ip->lock);
+    return -1;
+  }
   struct dinode *dip = (struct dinode *)bp->data + ip->inum % IPB;
   ip->type = dip->type;
   ip->major = dip->major;
@@ -204,6 +235,7 @@ void ilock(struct inode *ip) {
   ip->valid = 1;
   if (ip->type == 0)
     panic("ilock: inode %u is free on disk but in use", ip->inum);
+  return 0;
 }
 
 void iunlock(struct inode *ip) {
@@ -242,8 +274,8 @@ static void free_orphan(uint dev, uint inum) {
   begin_op();
   struct inode *ip = iget(dev, inum);
   if (ip) {
-    ilock(ip);
-    iunlock(ip);
+    if (ilock(ip) == 0)  // else unreadable: iput leaves it alone, a later boot tries again
+      iunlock(ip);
     iput(ip);  // nlink 0, last reference: truncates and frees it
   }
   end_op();
@@ -263,7 +295,10 @@ static void reclaim_orphans(uint dev) {
       panic("fsinit: no memory to scan the inode table");
   for (uint b = 0; b < nblocks; b += SCAN_BLOCKS) {
     uint n = MIN(SCAN_BLOCKS, nblocks - b);
-    block_read_uncached_many(sb.inodestart + b, pages, n);
+    if (block_read_uncached_many(sb.inodestart + b, pages, n) < 0) {
+      printf("fs: disk error reading the inode table: orphaned inodes stay until a later boot\n");
+      break;
+    }
     for (uint inum = MAX(b * IPB, ROOTINO + 1); inum < MIN((b + n) * IPB, sb.ninodes); inum++) {
       struct dinode *dip = (struct dinode *)pages[inum / IPB - b] + inum % IPB;
       if (dip->type != 0 && dip->nlink == 0) {
@@ -280,14 +315,20 @@ static void reclaim_orphans(uint dev) {
 
 // ---- File contents: the block map ----
 
+// bmap's answer when an index block cannot be read (0 means there is no block).
+#define BMAP_FAILED 0xFFFFFFFFu
+
 // Returns entry i of the index block *slot, allocating the index block and the entry's block
-// when `alloc` is set and they are missing; 0 when missing (or on a full disk).
+// when `alloc` is set and they are missing; 0 when missing (or on a full disk), BMAP_FAILED
+// when the index block cannot be read.
 static uint index_entry(struct inode *ip, uint *slot, uint i, int alloc) {
   if (*slot == 0) {
     if (!alloc || !(*slot = balloc(ip->dev)))
       return 0;
   }
   struct buf *bp = bread(ip->dev, *slot);
+  if (!bp)
+    return BMAP_FAILED;
   uint32 *entries = (uint32 *)bp->data;
   uint bno = entries[i];
   if (bno == 0 && alloc && (bno = balloc(ip->dev)) != 0) {
@@ -299,7 +340,8 @@ static uint index_entry(struct inode *ip, uint *slot, uint i, int alloc) {
 }
 
 // Returns the disk block holding block n of the file, allocating it (and the index blocks on
-// the way) when alloc is set; 0 when it has none (a hole, past the end, or the disk is full).
+// the way) when alloc is set; 0 when it has none (a hole, past the end, or the disk is full);
+// BMAP_FAILED when an index block cannot be read.
 static uint bmap(struct inode *ip, uint n, int alloc) {
   if (n < NDIRECT) {
     if (ip->addrs[n] == 0 && alloc)
@@ -313,8 +355,8 @@ static uint bmap(struct inode *ip, uint n, int alloc) {
   if (n >= NDINDIRECT)
     return 0;
   uint middle = index_entry(ip, &ip->addrs[NDIRECT + 1], n / NINDIRECT, alloc);
-  if (middle == 0)
-    return 0;
+  if (middle == 0 || middle == BMAP_FAILED)
+    return middle;
   return index_entry(ip, &middle, n % NINDIRECT, alloc);
 }
 
@@ -322,6 +364,10 @@ static uint bmap(struct inode *ip, uint n, int alloc) {
 // blocks it lists too.
 static void free_index(struct inode *ip, uint bno, int depth) {
   struct buf *bp = bread(ip->dev, bno);
+  if (!bp) {
+    log_abort("the read of an index block (to free a file's blocks)", bno);
+    return;
+  }
   uint32 *entries = (uint32 *)bp->data;
   for (uint i = 0; i < NINDIRECT; i++) {
     if (entries[i] == 0)
@@ -335,7 +381,10 @@ static void free_index(struct inode *ip, uint bno, int depth) {
   bfree(ip->dev, bno);
 }
 
-uint inode_block(struct inode *ip, uint n) { return bmap(ip, n, 0); }
+uint inode_block(struct inode *ip, uint n) {
+  uint bno = bmap(ip, n, 0);
+  return bno == BMAP_FAILED ? 0 : bno;
+}
 
 // Frees every block of a locked inode and makes it empty. Cached pages of a mapped file
 // are cut off first, so no write-back can reach a block after it is freed.
@@ -369,6 +418,7 @@ void stati(struct inode *ip, struct stat *st) {
 // the block and the frame alike, so neither side ever sees the other's bytes late.
 _Static_assert(BSIZE == PGSIZE, "a file page is one block");
 
+// A disk error ends the read early: the bytes read before it, or -1 if none.
 int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
   if (off > ip->size || off + n < off)
     return 0;
@@ -386,9 +436,10 @@ int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
       if (bno == 0)
         panic("readi: inode %u has no block for offset %u below its size %u", ip->inum, off,
               ip->size);
-      struct buf *bp = bread(ip->dev, bno);
-      bad = either_copyout(user_dst, dst, bp->data + off % BSIZE, chunk);
-      brelse(bp);
+      struct buf *bp = bno == BMAP_FAILED ? NULL : bread(ip->dev, bno);
+      bad = bp ? either_copyout(user_dst, dst, bp->data + off % BSIZE, chunk) : -1;
+      if (bp)
+        brelse(bp);
     }
     if (bad < 0)
       return done ? (int)done : -1;
@@ -400,8 +451,8 @@ int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n) {
 }
 
 // Writes n bytes at off (off <= size: no holes), growing the file. Returns the bytes written,
-// which is less than n when the disk fills up or the source is a bad address; -1 when nothing
-// could be written.
+// which is less than n when the disk fills up, a block cannot be read or the source is a bad
+// address; -1 when nothing could be written.
 int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n) {
   if (off > ip->size || (uint64)off + n > 0xFFFFFFFFull)
     return -1;
@@ -409,9 +460,9 @@ int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n) {
   while (done < n) {
     uint chunk = MIN(n - done, BSIZE - off % BSIZE);
     uint bno = bmap(ip, off / BSIZE, 1);
-    if (bno == 0)
+    struct buf *bp = bno == 0 || bno == BMAP_FAILED ? NULL : bread(ip->dev, bno);
+    if (!bp)
       break;
-    struct buf *bp = bread(ip->dev, bno);
     int bad = either_copyin(bp->data + off % BSIZE, user_src, src, chunk);
     if (bad == 0) {
       log_write(bp);
@@ -443,41 +494,46 @@ int namecmp(const char *s, const char *t) {
 }
 
 // Finds the first entry of locked directory dp, at or after byte offset `from`, that names
-// `name` (or, when name is NULL, the first free entry). Returns its offset and copies it to
-// *found; returns dp->size when there is none. Reads a block at a time, not an entry at a time.
-uint dir_find(struct inode *dp, const char *name, uint from, struct dirent *found) {
+// `name` (or, when name is NULL, the first free entry). Returns 1 with its offset in *poff and
+// the entry in *found; 0 when there is none (*poff = dp->size); -1 when a block of the
+// directory cannot be read. Reads a block at a time, not an entry at a time.
+int dir_find(struct inode *dp, const char *name, uint from, struct dirent *found, uint *poff) {
   if (dp->type != T_DIR)
     panic("dir_find: inode %u is not a directory", dp->inum);
   for (uint off = from; off < dp->size;) {
     uint bno = bmap(dp, off / BSIZE, 0);
     if (bno == 0)
       panic("dir_find: directory %u has no block for offset %u", dp->inum, off);
-    struct buf *bp = bread(dp->dev, bno);
+    struct buf *bp = bno == BMAP_FAILED ? NULL : bread(dp->dev, bno);
+    if (!bp)
+      return -1;
     uint end = MIN(dp->size, (off / BSIZE + 1) * BSIZE);
     for (; off + sizeof(struct dirent) <= end; off += sizeof(struct dirent)) {
       struct dirent *de = (struct dirent *)(bp->data + off % BSIZE);
       if (name ? de->inum != 0 && namecmp(name, de->name) == 0 : de->inum == 0) {
         *found = *de;
+        *poff = off;
         brelse(bp);
-        return off;
+        return 1;
       }
     }
     brelse(bp);
     off = end;
   }
-  return dp->size;
+  *poff = dp->size;
+  return 0;
 }
 
 // Looks name up in locked directory dp; returns its inode (referenced, unlocked) and sets
-// *poff to the entry's offset when poff is not NULL. NULL when not found. In a removed
-// directory (nlink 0: somebody's cwd still) ".." finds nothing: the parent it names may be
-// freed by now, and its inode number reused.
+// *poff to the entry's offset when poff is not NULL. NULL when not found, or when the
+// directory cannot be read. In a removed directory (nlink 0: somebody's cwd still) ".."
+// finds nothing: the parent it names may be freed by now, and its inode number reused.
 struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
   struct dirent de;
+  uint off;
   if (dp->nlink == 0 && namecmp(name, "..") == 0)
     return NULL;
-  uint off = dir_find(dp, name, 0, &de);
-  if (off == dp->size)
+  if (dir_find(dp, name, 0, &de, &off) != 1)
     return NULL;
   if (poff)
     *poff = off;
@@ -485,16 +541,16 @@ struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
 }
 
 // Adds the entry (name, inum) to locked directory dp, reusing a free slot when there is one.
-// Returns 0, or -1 if the name exists, the disk is full, or dp has been removed (nlink 0:
-// still somebody's cwd; an entry there would be lost with it, and a new subdirectory's ".."
-// would keep it alive).
+// Returns 0, or -1 if the name exists, the disk is full, the directory cannot be read, or
+// dp has been removed (nlink 0: still somebody's cwd; an entry there would be lost with it,
+// and a new subdirectory's ".." would keep it alive).
 int dirlink(struct inode *dp, char *name, uint inum) {
   struct dirent de;
+  uint off;
   if (dp->nlink == 0)
     return -1;
-  if (dir_find(dp, name, 0, &de) != dp->size)
+  if (dir_find(dp, name, 0, &de, &off) != 0 || dir_find(dp, NULL, 0, &de, &off) < 0)
     return -1;
-  uint off = dir_find(dp, NULL, 0, &de);
   memset(&de, 0, sizeof(de));
   memmove(de.name, name, strnlen(name, DIRSIZ));
   de.inum = inum;
@@ -530,7 +586,10 @@ static char *next_element(char *path, char *name) {
 static struct inode *walk_path(char *path, int parent, char *name) {
   struct inode *ip = *path == '/' ? iget(ROOTDEV, ROOTINO) : idup(myproc()->cwd);
   while (ip && (path = next_element(path, name)) != NULL) {
-    ilock(ip);
+    if (ilock(ip) < 0) {
+      iput(ip);
+      return NULL;
+    }
     if (ip->type != T_DIR) {
       iunlockput(ip);
       return NULL;

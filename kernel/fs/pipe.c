@@ -9,6 +9,7 @@
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "proc/proc.h"
+#include "vm/uaccess.h"
 
 #define PIPE_HEADER 64
 #define PIPESIZE (PGSIZE - PIPE_HEADER)
@@ -105,9 +106,13 @@ int pipewrite(struct pipe *pi, uint64 addr, int n) {
 }
 
 // Reads up to n bytes into user address addr, waiting for the first byte unless every writer
-// has closed (then 0: end of file). Returns the count, or -1 if killed or addr is bad.
+// has closed (then 0: end of file). Returns the count, or -1 if killed or addr is bad. Each
+// piece of the buffer is claimed and pinned before bytes leave the ring for it, so that the
+// copy out cannot fail: bytes taken from the pipe always reach the reader (a claim can fail
+// on a bad address, or when memory runs out).
 int piperead(struct pipe *pi, uint64 addr, int n) {
   struct proc *p = myproc();
+  struct supplemental_page_table *spt = &p->spt;
   char bounce[BOUNCE];
   int done = 0;
   acquire(&pi->lock);
@@ -120,11 +125,19 @@ int piperead(struct pipe *pi, uint64 addr, int n) {
   }
   while (done < n && pi->nread != pi->nwrite) {
     int len = MIN(MIN(n - done, BOUNCE), (int)(pi->nwrite - pi->nread));
+    release(&pi->lock);
+    uint64 pinned = vm_pin_user_range(spt, addr + done, len, ACCESS_WRITE);
+    if (pinned == 0)
+      return done > 0 ? done : -1;
+    acquire(&pi->lock);
+    // Another reader may have taken bytes meanwhile.
+    len = MIN(MIN(len, (int)pinned), (int)(pi->nwrite - pi->nread));
     ring_take(pi, bounce, len);
     wakeup(&pi->nwrite);
     release(&pi->lock);
-    if (either_copyout(1, addr + done, bounce, len) < 0)
-      return done > 0 ? done : -1;
+    if (len > 0 && copyout(spt, addr + done, bounce, len) < 0)
+      panic("piperead: copyout to pinned user memory at %p failed", (void *)(addr + done));
+    vm_unpin_user_range(spt, addr + done, pinned);
     done += len;
     acquire(&pi->lock);
   }

@@ -1,7 +1,9 @@
 // The file-system system calls (xv6-riscv's ABI): argument checking, file descriptors, and
 // the operations that combine several inodes (open with create, link, unlink, mkdir, mknod,
 // chdir). Every user pointer goes through argstr/copyout; every failure returns -1 and
-// undoes what was done.
+// undoes what was done. Once a disk error has made the file system read-only (log.c), the
+// calls that would change it return -1 before they start; one whose transaction failed to
+// reach the disk returns -1 too (its change is in memory, and maybe on the disk).
 #include "fs/file.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -77,15 +79,18 @@ uint64 sys_fstat(void) {
 // link(old, new): a second name for a file (not a directory).
 uint64 sys_link(void) {
   char old[MAXPATH], new[MAXPATH], name[DIRSIZ];
-  if (argstr(0, old, MAXPATH) < 0 || argstr(1, new, MAXPATH) < 0)
+  if (argstr(0, old, MAXPATH) < 0 || argstr(1, new, MAXPATH) < 0 || log_aborted())
     return -1;
   begin_op();
   struct inode *ip = namei(old);
+  if (ip && ilock(ip) < 0) {
+    iput(ip);
+    ip = NULL;
+  }
   if (!ip) {
     end_op();
     return -1;
   }
-  ilock(ip);
   if (ip->type == T_DIR) {
     iunlockput(ip);
     end_op();
@@ -96,17 +101,19 @@ uint64 sys_link(void) {
   iunlock(ip);
 
   struct inode *dp = nameiparent(new, name);
+  if (dp && ilock(dp) < 0) {
+    iput(dp);
+    dp = NULL;
+  }
   if (dp) {
-    ilock(dp);
     int ok = dp->dev == ip->dev && dirlink(dp, name, ip->inum) == 0;
     iunlockput(dp);
     if (ok) {
       iput(ip);
-      end_op();
-      return 0;
+      return end_op();
     }
   }
-  ilock(ip);
+  ilock(ip);  // locked above while referenced: cannot fail
   ip->nlink--;
   iupdate(ip);
   iunlockput(ip);
@@ -114,24 +121,23 @@ uint64 sys_link(void) {
   return -1;
 }
 
-// Is directory dp empty apart from "." and ".." (its first two entries)?
+// Is directory dp empty apart from "." and ".." (its first two entries)? 0 also when it
+// cannot be read (a disk error).
 static int dir_is_empty(struct inode *dp) {
   struct dirent de;
-  for (uint off = 2 * sizeof(de); off < dp->size; off += sizeof(de)) {
-    if (readi(dp, 0, (uint64)&de, off, sizeof(de)) != sizeof(de))
-      panic("dir_is_empty: cannot read directory %u at %u", dp->inum, off);
-    if (de.inum != 0)
+  for (uint off = 2 * sizeof(de); off < dp->size; off += sizeof(de))
+    if (readi(dp, 0, (uint64)&de, off, sizeof(de)) != sizeof(de) || de.inum != 0)
       return 0;
-  }
   return 1;
 }
 
-// Removes the entry of ip (locked) at offset off of directory dp (locked).
-static void remove_entry(struct inode *dp, struct inode *ip, uint off) {
+// Removes the entry of ip (locked) at offset off of directory dp (locked); -1 with nothing
+// changed if the entry's block cannot be written (read, in fact: a disk error).
+static int remove_entry(struct inode *dp, struct inode *ip, uint off) {
   struct dirent de;
   memset(&de, 0, sizeof(de));
   if (writei(dp, 0, (uint64)&de, off, sizeof(de)) != sizeof(de))
-    panic("unlink: cannot clear the entry at %u of directory %u", off, dp->inum);
+    return -1;
   if (ip->type == T_DIR) {
     dp->nlink--;  // ip's ".." named dp
     iupdate(dp);
@@ -140,36 +146,38 @@ static void remove_entry(struct inode *dp, struct inode *ip, uint off) {
     panic("unlink: inode %u has nlink %d", ip->inum, ip->nlink);
   ip->nlink--;
   iupdate(ip);
+  return 0;
 }
 
 uint64 sys_unlink(void) {
   char path[MAXPATH], name[DIRSIZ];
-  if (argstr(0, path, MAXPATH) < 0)
+  if (argstr(0, path, MAXPATH) < 0 || log_aborted())
     return -1;
   begin_op();
   struct inode *dp = nameiparent(path, name);
+  if (dp && ilock(dp) < 0) {
+    iput(dp);
+    dp = NULL;
+  }
   if (!dp) {
     end_op();
     return -1;
   }
-  ilock(dp);
   uint off;
   struct inode *ip = NULL;
   if (namecmp(name, ".") != 0 && namecmp(name, "..") != 0)
     ip = dirlookup(dp, name, &off);
-  if (ip) {
-    ilock(ip);
-    if (ip->type == T_DIR && !dir_is_empty(ip)) {
-      iunlockput(ip);
-      ip = NULL;
-    } else {
-      remove_entry(dp, ip, off);
-      iunlockput(ip);
-    }
+  int removed = 0;
+  if (ip && ilock(ip) == 0) {
+    if (ip->type != T_DIR || dir_is_empty(ip))
+      removed = remove_entry(dp, ip, off) == 0;
+    iunlock(ip);
   }
+  if (ip)
+    iput(ip);
   iunlockput(dp);
-  end_op();
-  return ip ? 0 : -1;
+  int on_disk = end_op();
+  return removed && on_disk == 0 ? 0 : -1;
 }
 
 // Fills new directory ip (locked) with "." and ".." (parent dp); 0 or -1 (disk full).
@@ -182,24 +190,33 @@ static int make_dot_entries(struct inode *ip, struct inode *dp) {
 static struct inode *create(char *path, short type, short major, short minor) {
   char name[DIRSIZ];
   struct inode *dp = nameiparent(path, name);
+  if (dp && ilock(dp) < 0) {
+    iput(dp);
+    dp = NULL;
+  }
   if (!dp)
     return NULL;
-  ilock(dp);
   struct inode *ip = dirlookup(dp, name, NULL);
   if (ip) {
     iunlockput(dp);
-    ilock(ip);
+    if (ilock(ip) < 0) {
+      iput(ip);
+      return NULL;
+    }
     if (type == T_FILE && (ip->type == T_FILE || ip->type == T_DEVICE))
       return ip;
     iunlockput(ip);
     return NULL;
   }
   ip = ialloc(dp->dev, type);
+  if (ip && ilock(ip) < 0) {  // its inode block was just logged, so pinned: cannot fail
+    iput(ip);
+    ip = NULL;
+  }
   if (!ip) {
     iunlockput(dp);
     return NULL;
   }
-  ilock(ip);
   ip->major = major;
   ip->minor = minor;
   ip->nlink = 1;
@@ -226,7 +243,10 @@ static struct inode *open_inode(char *path, int omode) {
   struct inode *ip = namei(path);
   if (!ip)
     return NULL;
-  ilock(ip);
+  if (ilock(ip) < 0) {
+    iput(ip);
+    return NULL;
+  }
   if (ip->type == T_DIR && omode != O_RDONLY) {
     iunlockput(ip);
     return NULL;
@@ -237,7 +257,8 @@ static struct inode *open_inode(char *path, int omode) {
 uint64 sys_open(void) {
   char path[MAXPATH];
   int omode = argint(1);
-  if (argstr(0, path, MAXPATH) < 0)
+  int changes = (omode & (O_CREATE | O_TRUNC | O_WRONLY | O_RDWR)) != 0;
+  if (argstr(0, path, MAXPATH) < 0 || (changes && log_aborted()))
     return -1;
   begin_op();
   struct inode *ip = open_inode(path, omode);
@@ -269,7 +290,11 @@ uint64 sys_open(void) {
   if ((omode & O_TRUNC) && ip->type == T_FILE)
     itrunc(ip);
   iunlock(ip);
-  end_op();
+  if (end_op() < 0 && (omode & (O_CREATE | O_TRUNC))) {  // its change may not be on disk
+    myproc()->ofile[fd] = NULL;
+    fileclose(f);
+    return -1;
+  }
   return fd;
 }
 
@@ -277,14 +302,14 @@ static uint64 make_node(short type) {
   char path[MAXPATH];
   short major = type == T_DEVICE ? argint(1) : 0;
   short minor = type == T_DEVICE ? argint(2) : 0;
-  if (argstr(0, path, MAXPATH) < 0)
+  if (argstr(0, path, MAXPATH) < 0 || log_aborted())
     return -1;
   begin_op();
   struct inode *ip = create(path, type, major, minor);
   if (ip)
     iunlockput(ip);
-  end_op();
-  return ip ? 0 : -1;
+  int on_disk = end_op();
+  return ip && on_disk == 0 ? 0 : -1;
 }
 
 uint64 sys_mkdir(void) { return make_node(T_DIR); }
@@ -298,11 +323,14 @@ uint64 sys_chdir(void) {
     return -1;
   begin_op();
   struct inode *ip = namei(path);
+  if (ip && ilock(ip) < 0) {
+    iput(ip);
+    ip = NULL;
+  }
   if (!ip) {
     end_op();
     return -1;
   }
-  ilock(ip);
   if (ip->type != T_DIR) {
     iunlockput(ip);
     end_op();

@@ -14,9 +14,11 @@ static char *words[MAX_WORDS];
 static int nwords;
 
 // Every key some subsystem reads; keep in step with the README's table of boot arguments.
-static const char *known_keys[] = {"test",  "init",      "frames", "stack",    "overcommit",
-                                    "evict", "swapslots", "quiet",  "logcrash", "vmtrace", "cow",
-                                    "prezero"};
+static const char *known_keys[] = {
+    "test",          "init",          "frames",       "stack",        "overcommit",
+    "evict",         "swapslots",     "quiet",        "logcrash",     "vmtrace",
+    "cow",           "prezero",       "fail_kalloc",  "fail_kmalloc", "fail_swap",
+    "fail_diskread", "fail_diskwrite", "fail_user"};
 
 static int is_known(const char *word) {
   for (unsigned i = 0; i < ARRAY_SIZE(known_keys); i++) {

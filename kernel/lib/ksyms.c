@@ -101,3 +101,22 @@ void backtrace(uint64 fp) {
   if (repeats)
     printf("       ... the same frame %d more times\n", repeats);
 }
+
+void backtrace_brief(uint64 fp, int max, char *buf, unsigned long size) {
+  uint64 lo, hi, n = 0;
+  stack_bounds(fp, &lo, &hi);
+  buf[0] = 0;
+  for (int depth = 0; depth < max; depth++) {
+    if (fp < lo + 16 || fp > hi || (fp & 7))
+      break;
+    uint64 ra = ((uint64 *)fp)[-1], prev = ((uint64 *)fp)[-2];
+    const char *name;
+    uint64 off;
+    if (!in_text(ra) || ksyms_lookup(ra - 4, &name, &off) < 0)
+      break;
+    n += snprintf(buf + n, size - n, "%s%s", depth ? " < " : "", name);
+    if (n >= size || prev <= fp)
+      break;
+    fp = prev;
+  }
+}

@@ -9,3 +9,6 @@ int ksyms_lookup(uint64 addr, const char **name, uint64 *offset);
 void ksyms_format(uint64 addr, char *buf, unsigned long size);
 // Prints the call chain starting at frame pointer fp, one "#n pc name+off" line per frame.
 void backtrace(uint64 fp);
+// Writes the names of up to max functions of the call chain at fp, innermost first, as
+// "f1 < f2 < f3" into buf (for procdump: where a sleeping process sleeps).
+void backtrace_brief(uint64 fp, int max, char *buf, unsigned long size);

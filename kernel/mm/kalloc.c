@@ -15,6 +15,7 @@
 #include "arch/memlayout.h"
 #include "arch/riscv.h"
 #include "arch/spinlock.h"
+#include "lib/failinject.h"
 #include "lib/printf.h"
 #include "lib/ranges.h"
 #include "lib/string.h"
@@ -167,7 +168,10 @@ static void wait_for_zeroing(void) {
   }
 }
 
+// NULL when memory is exhausted, or when fault injection (fail_kalloc) says so.
 void *kpage_alloc(void) {
+  if (fail_now(FAIL_KALLOC))
+    return NULL;
   acquire(&kmem.lock);
   wait_for_zeroing();
   int recycled = kmem.free_list != NULL, zeroed = !recycled && kmem.zeroed != NULL;
@@ -181,6 +185,9 @@ void *kpage_alloc(void) {
 }
 
 void *kpage_alloc_prefer_zeroed(int *is_zero) {
+  *is_zero = 0;
+  if (fail_now(FAIL_KALLOC))
+    return NULL;
   acquire(&kmem.lock);
   wait_for_zeroing();
   int zeroed = kmem.zeroed != NULL, recycled = !zeroed && kmem.free_list != NULL;

@@ -6,6 +6,7 @@
 #include "mm/mm.h"
 #include "arch/riscv.h"
 #include "arch/spinlock.h"
+#include "lib/failinject.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -133,7 +134,7 @@ static void slab_free(void *p) {
 }
 
 void *kmalloc(unsigned long size) {
-  if (size == 0 || size > KMALLOC_MAX)
+  if (size == 0 || size > KMALLOC_MAX || fail_now(FAIL_KMALLOC))
     return NULL;
   if (size > (1UL << MAX_SHIFT)) {
     void *p = kpage_alloc();

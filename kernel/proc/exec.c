@@ -158,11 +158,14 @@ int kexec(const char *path, char **argv) {
   supplemental_page_table_init(&im.spt, pt, &p->vm_lock);
   begin_op();
   struct inode *ip = namei((char *)path);
+  if (ip && ilock(ip) < 0) {
+    iput(ip);
+    ip = NULL;
+  }
   if (!ip) {
     end_op();
     goto bad;
   }
-  ilock(ip);
   // A file open for writing cannot run (Linux says ETXTBSY), nor can anything but a file.
   int loaded = ip->type == T_FILE && ip->writers == 0 ? load_program(&im, ip) : -1;
   iunlockput(ip);

@@ -92,6 +92,7 @@ found:
   memset(&p->context, 0, sizeof(p->context));
   memset(&p->fp, 0, sizeof(p->fp));
   p->fp_used = 0;
+  memset(p->fail_nth, 0, sizeof(p->fail_nth));
   p->context.ra = (uint64)forkret;
   p->context.sp = p->kstack_top;
   return p;
@@ -491,6 +492,7 @@ static void first_process_setup(struct proc *p) {
   if (r < 0)
     panic("first process: cannot run /init");
   p->trapframe.a0 = r;
+  failinject_arm();  // boot is done: from now on, injected failures (if any are asked for)
 }
 
 // Where a new process's kernel thread starts, still holding p->lock from the scheduler.
@@ -520,9 +522,11 @@ int either_copyin(void *dst, int user_src, uint64 src, uint64 len) {
   return 0;
 }
 
-// Lists every process on the console (Ctrl-P), with the kernel call chain of each sleeping
-// one (where a hang sits; it switched out with its frame pointer in context.s[0]). No locks:
-// it must work when things are stuck; a process that wakes meanwhile may show a torn chain.
+// Lists every process on the console (Ctrl-P), one line each, with where each sleeping one
+// sleeps: the functions of its kernel stack, innermost first (it switched out with its frame
+// pointer in context.s[0]; the fault-injection campaign reads these lines to tell a hang).
+// No locks: it must work when things are stuck; a process that wakes meanwhile may show a
+// torn chain.
 void procdump(void) {
   static const char *states[] = {
     [UNUSED] = "unused", [USED] = "used", [SLEEPING] = "sleep",
@@ -533,12 +537,10 @@ void procdump(void) {
     enum procstate state = p->state;
     if (state == UNUSED)
       continue;
-    printf("%d %s %s", p->pid, states[state], p->name);
-    if (state == SLEEPING) {
-      printf(" on %p%s\n", p->chan, p->killed ? " (killed)" : "");
-      backtrace(p->context.s[0]);
-    } else {
-      printf("\n");
-    }
+    char where[160] = "";
+    if (state == SLEEPING)
+      backtrace_brief(p->context.s[0], 6, where, sizeof(where));
+    printf("%d %s %s%s%s%s\n", p->pid, states[state], p->name, where[0] ? ": " : "", where,
+           p->killed ? " (killed)" : "");
   }
 }

@@ -7,6 +7,7 @@
 #include "arch/riscv.h"
 #include "arch/spinlock.h"
 #include "arch/trap.h"
+#include "lib/failinject.h"
 #include "vm/vm.h"
 
 struct file;
@@ -49,6 +50,7 @@ struct proc {
   uint64 profile_aside;       // instructions not counted by vm/profile.h's sections
   int fs_ops;                 // file-system operations it is inside (begin_op .. end_op)
   int pages_swapped;          // of its pages waiting in swap (atomic: evictors on any hart)
+  int fail_nth[FAIL_NSITES];  // the failinject system call: countdown to a failure per site
   uint64 heap_base;           // end of the program: the heap is [heap_base, sz)
   uint64 sz;                  // end of the heap (the program break)
   struct file *ofile[NOFILE]; // open files

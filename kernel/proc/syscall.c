@@ -45,6 +45,7 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_vmstat] = sys_vmstat, [SYS_mincore] = sys_mincore, [SYS_poweroff] = sys_poweroff,
   [SYS_mmap] = sys_mmap,     [SYS_munmap] = sys_munmap,   [SYS_msync] = sys_msync,
   [SYS_vmquery] = sys_vmquery, [SYS_vmevents] = sys_vmevents, [SYS_vmcheck] = sys_vmcheck,
+  [SYS_failinject] = sys_failinject,
 };
 
 void syscall(struct proc *p) {

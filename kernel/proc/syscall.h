@@ -35,6 +35,7 @@
 #define SYS_vmquery 28
 #define SYS_vmevents 29
 #define SYS_vmcheck 30
+#define SYS_failinject 31
 
 #ifndef __ASSEMBLER__
 #include "types.h"
@@ -59,6 +60,6 @@ uint64 sys_kill(void), sys_exec(void), sys_fstat(void), sys_chdir(void), sys_dup
 uint64 sys_getpid(void), sys_sbrk(void), sys_sleep(void), sys_uptime(void), sys_open(void);
 uint64 sys_write(void), sys_mknod(void), sys_unlink(void), sys_link(void), sys_mkdir(void);
 uint64 sys_close(void), sys_poweroff(void), sys_vmstat(void), sys_mincore(void);
-uint64 sys_mmap(void), sys_munmap(void), sys_msync(void);
+uint64 sys_mmap(void), sys_munmap(void), sys_msync(void), sys_failinject(void);
 uint64 sys_vmquery(void), sys_vmevents(void), sys_vmcheck(void);
 #endif

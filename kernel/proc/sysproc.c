@@ -1,8 +1,9 @@
 // Process system calls: fork, exit, wait, kill, getpid, sbrk, sleep, uptime, exec, poweroff,
-// the memory calls (mmap, munmap, msync, vmstat, mincore) and the VM tools' (vmquery,
-// vmevents, vmcheck); and the clock that sleep and uptime count in.
+// the memory calls (mmap, munmap, msync, vmstat, mincore), the VM tools' (vmquery,
+// vmevents, vmcheck) and failinject; and the clock that sleep and uptime count in.
 // Lock: tickslock guards ticks and is the channel lock of sleep().
 #include "arch/power.h"
+#include "lib/failinject.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -101,6 +102,7 @@ out:
 uint64 sys_poweroff(void) {
   int status = argint(0);
   printf("sloth: power off by pid %d (%s), status %d\n", myproc()->pid, myproc()->name, status);
+  failinject_report();
   leakcheck_at_poweroff(myproc());
   power_off(status == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
 }
@@ -164,3 +166,7 @@ uint64 sys_vmcheck(void) {
   msg[len - 1] = 0;
   return copyout(&myproc()->spt, argaddr(0), msg, len) < 0 ? -1 : r;
 }
+
+// failinject(site, nth): the calling process's nth next call at site fails (failinject.h
+// numbers the sites); 0, or -1 unless the kernel was booted with fail_user.
+uint64 sys_failinject(void) { return failinject_for_process(argint(0), argint(1)); }

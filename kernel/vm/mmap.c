@@ -183,5 +183,5 @@ int vm_msync(uint64 addr, uint64 len, int flags) {
   }
   pcache_batch_flush(&dirty);
   VM_COUNT(msyncs);
-  return 0;
+  return dirty.failed ? -1 : 0;  // a disk error: the pages are not on disk
 }

@@ -101,6 +101,11 @@ static struct frame *fill(struct inode *ip, uint64 index, struct frame *f, enum 
   f->ip = ip;
   f->index = index;
   f->blockno = inode_block(ip, index);
+  if (f->blockno == 0) {  // its index block could not be read again (a disk error)
+    *why = VM_IO_ERROR;
+    vm_free_frame(f);
+    return NULL;
+  }
   frame_lock_acquire();
   struct frame **head = bucket_of(ip, index);
   f->cache_next = *head;
@@ -165,19 +170,30 @@ int pcache_write_back(struct frame **frames, int n) {
   frame_lock_release();
   if (m == 0)
     return 0;
-  begin_op();
-  for (int i = 0; i < m; i++) {
-    struct buf *b = bread(todo[i]->ip->dev, todo[i]->blockno);
-    // A truncation may have cut the page off its block since the look above; it marks the
-    // frame before it frees the block, and a new owner of the block must wait for this
-    // buffer, so checking here, with the buffer locked, is enough.
-    if (!(__atomic_load_n(&todo[i]->flags, __ATOMIC_ACQUIRE) & FRAME_DISCARD)) {
-      memmove(b->data, todo[i]->kva, BSIZE);
-      log_write(b);
+  // A disk error (log.c): a frame not written stays dirty, and the caller keeps it.
+  int failed = log_aborted();
+  if (!failed) {
+    begin_op();
+    for (int i = 0; i < m && !failed; i++) {
+      struct buf *b = bread(todo[i]->ip->dev, todo[i]->blockno);
+      failed = b == NULL;
+      // A truncation may have cut the page off its block since the look above; it marks the
+      // frame before it frees the block, and a new owner of the block must wait for this
+      // buffer, so checking here, with the buffer locked, is enough.
+      if (b && !(__atomic_load_n(&todo[i]->flags, __ATOMIC_ACQUIRE) & FRAME_DISCARD)) {
+        memmove(b->data, todo[i]->kva, BSIZE);
+        log_write(b);
+      }
+      if (b)
+        brelse(b);
     }
-    brelse(b);
+    failed |= end_op() < 0;
   }
-  end_op();
+  if (failed) {
+    for (int i = 0; i < m; i++)
+      __atomic_fetch_or(&todo[i]->flags, FRAME_DIRTY, __ATOMIC_RELAXED);
+    return -1;
+  }
   VM_ADD(writebacks, m);
   return 0;
 }
@@ -199,8 +215,8 @@ void pcache_batch_add(struct pcache_batch *b, struct supplemental_page_table *sp
 }
 
 void pcache_batch_flush(struct pcache_batch *b) {
-  if (b->n)
-    pcache_write_back(b->frames, b->n);
+  if (b->n && pcache_write_back(b->frames, b->n) < 0)
+    b->failed = 1;
   for (int i = 0; i < b->n; i++)
     frame_release(b->frames[i]);
   b->n = 0;

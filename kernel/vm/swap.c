@@ -14,6 +14,7 @@
 #include "arch/spinlock.h"
 #include "dev/disk.h"
 #include "lib/bootargs.h"
+#include "lib/failinject.h"
 #include "lib/printf.h"
 #include "mm/mm.h"
 #include "proc/proc.h"
@@ -67,6 +68,8 @@ void swap_init(void) {
 }
 
 int swap_reserve(void) {
+  if (fail_now(FAIL_SWAP))  // fault injection: as if swap were full
+    return -1;
   acquire(&swap_lock);
   int ok = slots.used + reserved < slots.nslots;
   if (ok)

@@ -304,6 +304,7 @@ void pcache_remove_locked(struct frame *f);  // out of the index; frame_lock hel
 struct pcache_batch {
   struct frame *frames[PCACHE_BATCH];
   int n;
+  int failed;  // some write-back failed (a disk error): msync says so
 };
 void pcache_batch_add(struct pcache_batch *b, struct supplemental_page_table *spt,
                       struct page *page);

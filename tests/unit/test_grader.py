@@ -8,7 +8,9 @@ must pass equal lines, allow for the named caches and nothing else, and fail a c
 figure, a leftover process, a missing or unreadable line with a reason that names it. The
 reader of docs/gdb.md (scripts/gdbdoc.py) must find the page's boot, commands and output, turn
 each shown line into a pattern that matches it and its run-to-run variants but not a changed
-type, state or count, and refuse a page it cannot read.
+type, state or count, and refuse a page it cannot read. The fault-injection campaign
+(scripts/failcampaign.py) must read a process list, the per-site figures and kill lines as
+the kernel prints them, flag what breaks its rules, and plan the same boots from a seed.
     usage: tests/unit/test_grader.py WORKDIR
 """
 import json
@@ -20,6 +22,7 @@ import xml.etree.ElementTree as ET
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 sys.path.insert(0, os.path.join(TOP, "scripts"))
 sys.path.insert(0, os.path.join(TOP, "tests"))
+import failcampaign  # noqa: E402
 import gdbdoc  # noqa: E402
 import leakcheck  # noqa: E402
 import results  # noqa: E402
@@ -261,6 +264,60 @@ def check_gdbdoc():
           test.commands == gdbdoc.test_commands(page) and test.args == page.args)
 
 
+DUMP_USER = """
+1 sleep init: sleep < wait < sys_wait < syscall < usertrap < uservec
+2 sleep t: sleep < piperead < fileread < sys_read < syscall < usertrap
+3 sleep t: sleep < sleep_ticks < sys_sleep < syscall < usertrap < uservec
+4 zombie t
+hart 0 (cpus[0]): online, 3583 timer ticks, running nothing
+"""
+
+
+def check_campaign():
+    """The campaign's reading of the console (scripts/failcampaign.py)."""
+    st = failcampaign.stuck
+    check("campaign: every process waiting on another is stuck", st("x\n" + DUMP_USER))
+    check("campaign: one asleep in begin_op is not",
+          not st("x\n" + DUMP_USER.replace("piperead < fileread", "begin_op < sys_open")))
+    check("campaign: a runnable one is not", not st("x\n" + DUMP_USER.replace("4 zombie t",
+                                                                              "4 runble t")))
+    check("campaign: no process list, not stuck", not st("some output\n"))
+    check("campaign: the last list counts", not st("x\n" + DUMP_USER + DUMP_USER.replace(
+        "sleep < wait", "sleep < acquiresleep")))
+    line = ("failinject: kalloc 41 of 2499 calls failed, kmalloc 24 of 6067 calls failed, swap 0"
+            " of 1 calls failed, disk read 7 of 1311 calls failed, disk write 36 of 1964 calls "
+            "failed")
+    got = failcampaign.injected(["failinject: armed ...", line])
+    check("campaign: the per-site figures", got == {"kalloc": (41, 2499), "kmalloc": (24, 6067),
+                                                    "swap": (0, 1), "disk read": (7, 1311),
+                                                    "disk write": (36, 1964)}, got)
+    reasons = failcampaign.known_reasons()
+    check("campaign: vm_fault_reason's reasons", {"kernel out of memory", "no such page",
+                                                  "I/O error reading the page"} <= reasons
+          and "resolved" not in reasons, sorted(reasons))
+    kill = "pid 3 (t): killed: load page fault at va 0x0000000000001000, pc 0x0000000000010000"
+    ok_lines = [BOOT, kill + ": kernel out of memory", poweroff()]
+    check("campaign: a known kill reason is fine",
+          failcampaign.kernel_problems(ok_lines, 0, reasons) == [],
+          failcampaign.kernel_problems(ok_lines, 0, reasons))
+    bad = failcampaign.kernel_problems([BOOT, kill + ": gremlins", kill, poweroff()], 0, reasons)
+    check("campaign: an unknown reason, and none at all, are not",
+          len(bad) == 2 and all(b.startswith("unknown kill reason") for b in bad), bad)
+    bad = failcampaign.kernel_problems([BOOT, "panic: x", poweroff(frames=3)], 3, reasons)
+    check("campaign: a panic, its exit status and a leak", len(bad) == 3, bad)
+    check("campaign: a timeout is a hang", failcampaign.kernel_problems([], None, reasons,
+                                                                       "timeout") ==
+          ["hang (timeout)"])
+    a = [(b.test.name, b.args) for b in failcampaign.plan("s", 30)]
+    check("campaign: a seed gives the same boots again", a == [(b.test.name, b.args) for b in
+                                                                failcampaign.plan("s", 30)])
+    check("campaign: every boot injects something",
+          all(" fail_" in args for _, args in a), a[:3])
+    test = next((t for t in suite.TESTS if t.name == "failinject"), None)
+    check("campaign: grade's short campaign names boots that exist", test is not None and
+          len(failcampaign.fixed_plan(test.runs)) == len(test.runs))
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: test_grader.py WORKDIR")
@@ -270,6 +327,7 @@ def main():
     check_leaks()
     check_suite()
     check_gdbdoc()
+    check_campaign()
     if failed:
         print("test_grader: %d of %d checks failed" % (failed, passed + failed))
         sys.exit(1)

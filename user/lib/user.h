@@ -92,6 +92,14 @@ int poweroff(int status);
 int vmquery(int pid, uint64 from, struct vmq_rec *buf, int n);
 int vmevents(uint64 since, struct vmev_rec *buf, int n);
 int vmcheck(char *msg, uint64 len);
+// failinject (31): this process's nth next call at `site` fails (nth 0: none). Only with the
+// boot argument fail_user; -1 otherwise. Sites as kernel/lib/failinject.h numbers them.
+#define FAIL_KALLOC 0
+#define FAIL_KMALLOC 1
+#define FAIL_SWAP 2
+#define FAIL_DISK_READ 3
+#define FAIL_DISK_WRITE 4
+int failinject(int site, int nth);
 
 // string.c: the C functions of the same names (word-at-a-time where it pays).
 char *strcpy(char *dst, const char *src);

@@ -48,3 +48,4 @@ STUB poweroff, SYS_poweroff
 STUB vmquery, SYS_vmquery
 STUB vmevents, SYS_vmevents
 STUB vmcheck, SYS_vmcheck
+STUB failinject, SYS_failinject
