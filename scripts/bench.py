@@ -313,7 +313,7 @@ def fork_rows(rows, eager):
 
 
 STAGE_KINDS = {"zero-fill": "zero-fill fault (loop cost subtracted)",
-               "file read": "file-backed fault, cached (loop cost subtracted)",
+               "program page": "file-backed fault, cached (loop cost subtracted)",
                "page cache": "mmap shared file fault, page cached",
                "private copy": "mmap private file first write (copy)"}
 

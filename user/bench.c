@@ -356,8 +356,9 @@ static void run_file_fault_child(uint64 out[3 + NSTAGES]) {
 }
 
 // The file-backed fault without the disk wait: this process never reads file_data, so the
-// first child reads its blocks from the disk into the buffer cache, and the second child,
-// whose figure is kept, finds them there.
+// first child reads its pages from the disk into the page cache (whole pages of the program
+// file: they stay cached while this process runs the same program), and the second child,
+// whose figure is kept, maps the cached frames.
 static void bench_file_fault(void) {
   uint64 out[3 + NSTAGES];
   run_file_fault_child(out);
@@ -369,7 +370,7 @@ static void bench_file_fault(void) {
     b.prof_faults = out[2];
     for (int i = 0; i < NSTAGES; i++)
       (&b.prof_dispatch)[i] = out[3 + i];
-    add_stages("file read", (out[0] + FILE_DATA_PAGES / 2) / FILE_DATA_PAGES, &a, &b,
+    add_stages("program page", (out[0] + FILE_DATA_PAGES / 2) / FILE_DATA_PAGES, &a, &b,
                FILE_DATA_PAGES);
   }
   if (vm_ok && out[1] != FILE_DATA_PAGES)
