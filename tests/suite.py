@@ -213,6 +213,40 @@ CRASH_LOAD_LINES = [r"fs: freed \d+ orphaned inodes \(unlinked while open, then 
                     r"checked, \d+ leftovers removed",
                     r"crash-load: ok"]
 
+# make bench's rows (user/bench.c, user/bench-swap.c): the bench entries check that each
+# prints a number, so that the benchmark cannot rot between runs of make bench, which judges
+# the figures (here they are not counted: no -icount, a debug kernel).
+BENCH_ROWS = [
+    ("getpid round trip", "instructions"), ("sbrk 4 MiB + touch, per page", "instructions"),
+    ("sbrk shrink 4 MiB, per page", "instructions"),
+    ("fork + exit + wait (small)", "instructions"),
+    ("fork + exit + wait (16 MiB touched heap)", "instructions"),
+    ("  the same, per touched heap page", "instructions"),
+    ("fork + exec /echo + wait (16 MiB touched heap)", "instructions"),
+    ("fork + exec /echo + wait", "instructions"),
+    ("zero-fill fault (loop cost subtracted)", "instructions"),
+    ("file-backed fault, cached (loop cost subtracted)", "instructions"),
+    ("SPT bytes/registered page (system)", "bytes"),
+    ("SPT bytes/page, untouched 64 MiB sbrk", "bytes"),
+    ("SPT bytes/page made resident", "bytes"),
+    ("mmap shared file fault, page cached", "instructions"),
+    ("munmap of 1 MiB of resident mapping", "instructions"),
+    ("mmap private file fault, page cached (read)", "instructions"),
+    ("mmap private file first write (copy)", "instructions"),
+    ("read 4 MiB file with read(), cached", "instructions"),
+    ("read 4 MiB file through mmap, cached", "instructions"),
+    ("fork + exec + wait, 16 MiB program", "instructions"),
+    ("fork + exec + wait, 16 KiB program", "instructions"), ("  16 MiB / 16 KiB program", "x"),
+    ("zero-fill fault, 1 GiB heap registered", "instructions"),
+    ("zero-fill fault, 1 MiB heap registered", "instructions"), ("  1 GiB / 1 MiB heap", "x"),
+]
+BENCH_SWAP_WORKLOADS = ["loop", "random", "phases", "scan"]
+
+
+def bench_row(label, unit):
+    return r"bench: %s +\d+(\.\d\d)? %s" % (re.escape(label), unit)
+
+
 TESTS = [
     UnitTest("unit-fdt", ["{build}/unit/test_fdt", "{build}/unit/dtb"],
              expect=[r"test_fdt: \d+ checks passed"]),
@@ -576,6 +610,20 @@ TESTS = [
         ("files", "init=/tests/files fail_diskwrite=nth:20"),
         ("mmap-share", "init=/tests/mmap-share fail_diskwrite=nth:12 fail_kmalloc=nth:300"),
     ]),
+    # The benchmark's programs in short form: every row a number, no row n/a, no note that a
+    # measurement went wrong (bench-swap at the smallest frames= it takes: one small size).
+    # (bench powers the machine off itself, before init could report its leak check.)
+    UserTest("bench-rows", args="init=/bench", cpus=1, timeout=120, leakcheck=False,
+             reject=[r"FAIL", r"killed", r" n/a ", r"bench: note"],
+             expect=[bench_row(label, unit) for label, unit in BENCH_ROWS] + [r"bench: done"]),
+    UserTest("bench-swap-rows", args="init=/bench-swap frames=64", cpus=1, timeout=120,
+             expect=[r"bench-swap: frames=64 used=\d+ free=\d+ swap_slots=\d+"] + [
+                 r"bench-swap: refs %s end n=\d+ hash=[0-9a-f]{16}" % w
+                 for w in BENCH_SWAP_WORKLOADS] + [
+                 bench_row("swap-in fault, disk wait excluded", "instructions"),
+                 bench_row("eviction, disk write wait excluded", "instructions"),
+                 r"bench: note: swap rows: \d+ swap-ins, \d+ evictions \(\d+ clean\)",
+                 r"bench-swap: done"]),
     # A disk whose primary and backup GPT headers are both corrupt: a clear panic at boot.
     KernelTest("gpt-corrupt", args="", disk="{build}/gpt-corrupt.img", status=PANIC_EXIT, expect=[
         r"panic: gpt: primary table \(LBA 1\): header CRC mismatch .*; backup table \(LBA \d+\): header CRC mismatch .*",

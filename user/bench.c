@@ -322,7 +322,9 @@ static int file_fault_child(int fd, int use_vmstat) {
     return 1;
   uint64 again = time_touch(file_data, FILE_DATA_PAGES, 0);
   uint64 out[2 + 1 + NSTAGES] = {first > again ? first - again : 0,
-                                 use_vmstat ? after.faults_file - before.faults_file : (uint64)-1};
+                                 use_vmstat ? after.faults_file + after.pcache_hits -
+                                                  before.faults_file - before.pcache_hits
+                                            : (uint64)-1};
   if (use_vmstat) {  // the stage counts, for the breakdown table
     out[2] = after.prof_faults - before.prof_faults;
     for (int i = 0; i < NSTAGES; i++)

@@ -15,7 +15,7 @@ struct vmstat {
   // Page faults from user mode and claims made by the kernel on the user's behalf.
   unsigned long faults;          // every page fault taken from user mode
   unsigned long faults_zero;     // anonymous page zero-filled (heap, bss, stack)
-  unsigned long faults_file;     // page read from its file (program text and data)
+  unsigned long faults_file;     // a page read from its file (a page-cache miss, or a program's partial page)
   unsigned long faults_stack;    // of faults_zero: a stack page added by growth
   unsigned long faults_ad;       // present page: accessed/dirty bit set by the kernel
   unsigned long faults_bad;      // faults that killed the process
@@ -38,7 +38,7 @@ struct vmstat {
   // Mappings (mmap) and the page cache of mapped files.
   unsigned long pages_mapped;    // now: pages registered by mmap
   unsigned long pcache_pages;    // now: file pages in the page cache (their frames count as used)
-  unsigned long pcache_hits;     // faults on a mapped file's page that found it cached
+  unsigned long pcache_hits;     // faults on a whole file page (mapped, or a program's) found cached
   unsigned long writebacks;      // pages written back to their file (msync, munmap, exit, eviction)
   unsigned long msyncs;          // msync calls
   // Sharing: copy-on-write after fork, and frames mapped by several pages.
