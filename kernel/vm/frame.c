@@ -156,9 +156,10 @@ int frame_is_dirty(struct frame *f) {
 
 // ---- Allocation ----
 
-// A new frame from the page allocator, pinned and on the list; NULL at the limit. The racy
-// look at the count spares a full pool an allocation that would only be given back.
-static struct frame *new_frame(void) {
+// A new frame from the page allocator, pinned and on the list; NULL at the limit, or when
+// the kernel has no page or frame record to give (*kernel_short is then set). The racy look
+// at the count spares a full pool an allocation that would only be given back.
+static struct frame *new_frame(int *kernel_short) {
   if (__atomic_load_n(&frames_used, __ATOMIC_RELAXED) >= frames_total)
     return NULL;
   struct frame *f = kmalloc(sizeof(*f));
@@ -166,6 +167,7 @@ static struct frame *new_frame(void) {
   void *kva = f ? kpage_alloc_prefer_zeroed(&zero) : NULL;
   if (!kva) {
     kfree(f);
+    *kernel_short = 1;
     return NULL;
   }
   *f = (struct frame){.kva = kva, .pin = 1, .flags = zero ? FRAME_ZEROED : 0};
@@ -485,12 +487,14 @@ struct frame *vm_get_frame(void) {
     panic("vm_get_frame: pid %d holds its vm lock (an evictor would release it)", me->pid);
 #endif
   for (int victims = 0; victims <= OOM_VICTIMS_MAX; victims++) {
-    struct frame *f = new_frame();
+    int kernel_short = 0;
+    struct frame *f = new_frame(&kernel_short);
     if (!f)
       f = evict_for_frame();
     if (f)
       return f;
-    if (!vm_oom_kill())
+    if (!vm_oom_kill(kernel_short ? "when the kernel had no free page for it"
+                                  : "when no frame could be had (swap full, or every frame busy)"))
       return NULL;
   }
   return NULL;

@@ -49,7 +49,7 @@ static int wait_for_exit(struct proc *p, int pid) {
   return -1;
 }
 
-int vm_oom_kill(void) {
+int vm_oom_kill(const char *why) {
   struct proc *me = myproc();
   if (!me || killed(me))
     return 0;
@@ -72,7 +72,6 @@ int vm_oom_kill(void) {
     return 0;
   int pid = worst->pid;
   uint64 frames = (score[worst->slot] - (uint64)worst->pages_swapped * WEIGHT) / WEIGHT;
-  static const char *why = "when no frame could be had (swap full, or every frame busy)";
   if (worst == me)
     printf("oom: killed pid %d (%s), which held %lu frames and %d swap slots, the most of any "
            "process, and needed a frame %s\n", pid, me->name, frames, me->pages_swapped, why);

@@ -367,8 +367,8 @@ extern struct frame frame_list;
 
 // oom.c: the out-of-memory killer. Kills the process holding the most memory (not the
 // caller) and waits for it to exit: 1, try again; 0 when the caller is itself the worst or
-// nobody can be killed.
-int vm_oom_kill(void);
+// nobody can be killed. why ends the kill line: what the frame could not be had for.
+int vm_oom_kill(const char *why);
 
 // swap.c: the swap partition, in page-sized slots.
 void swap_init(void);              // once the partitions are known (a process: reads disk)
