@@ -20,18 +20,7 @@
 #include "lib/printf.h"
 #include "mm/mm.h"
 #include "proc/proc.h"
-
-#define PROT_READ 0x1
-#define PROT_WRITE 0x2
-#define PROT_EXEC 0x4
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
-#define MAP_FIXED_NOREPLACE 0x100000
-#define MS_ASYNC 1
-#define MS_INVALIDATE 2
-#define MS_SYNC 4
+#include "vm/mman.h"
 
 #define MMAP_MAX_FILE_END (1UL << 32)  // files never grow past 4 GiB (a 32-bit size)
 

@@ -15,6 +15,7 @@ typedef long int64;
 
 #include "vm/vmstat.h"  // struct vmstat, shared with the kernel
 #include "vm/vminfo.h"  // vmquery, vmevents and vmcheck records, shared with the kernel
+#include "vm/mman.h"    // mmap's PROT_, MAP_ and MS_ values, shared with the kernel
 
 #ifndef NULL
 #define NULL ((void *)0)
@@ -40,20 +41,8 @@ struct stat {
 #define O_CREATE 0x200
 #define O_TRUNC 0x400
 
-// mmap() protections and flags (the Linux values).
-#define PROT_NONE 0x0
-#define PROT_READ 0x1
-#define PROT_WRITE 0x2
-#define PROT_EXEC 0x4
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
-#define MAP_FIXED_NOREPLACE 0x100000
+// mmap() protections and flags (the Linux values) are in vm/mman.h, included above.
 #define MAP_FAILED ((void *)-1)
-#define MS_ASYNC 1
-#define MS_INVALIDATE 2
-#define MS_SYNC 4
 
 // System calls, numbered as in kernel/proc/syscall.h. Each returns -1 on failure.
 int fork(void);
