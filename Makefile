@@ -208,6 +208,8 @@ grade: $(KERNEL) $(BUILD)/grade.img $(BUILD)/gpt-corrupt.img unit
 # file-system tests and of tests/fail-stress with random fault injection from SEED (the
 # clock's by default; printed), JOBS at a time; FIRST=N starts at boot N of the seed's plan;
 # SITES="kalloc kmalloc" fails only those sites.
+# SEED, JOBS and FIRST are shared by the campaigns (failinject, stress, fuzz, crash); left
+# empty, each takes its own default.
 BOOTS ?= 300
 SEED ?=
 JOBS ?=
@@ -229,7 +231,7 @@ RUNS ?= 1
 REPLAY ?=
 stress: $(KERNEL) $(BUILD)/grade.img
 	@$(PYTHON) scripts/stress.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) --gdb $(GDB) \
-		--runs $(RUNS) $(if $(REPLAY),--replay $(SEED),--seed $(SEED)) $(TESTS)
+		--runs $(RUNS) $(if $(REPLAY),--replay $(SEED),--seed $(or $(SEED),1)) $(TESTS)
 
 # make profile: where a fault's instructions go, stage by stage (a zero-fill fault, a file
 # read, a page-cache hit, a private copy), from the build with stage marks (build/P) booted
@@ -247,22 +249,21 @@ bench:
 # System-call fuzzing (tests/fuzz.c, scripts/fuzz.py): every boot on a fresh copy of the
 # test image, checked with fsck afterwards. ARGS adds boot arguments (e.g. frames=512).
 SEEDS ?= 10
-SEED ?= 1
 CALLS ?= 20000
-JOBS ?= 1
 fuzz: $(KERNEL) $(BUILD)/grade.img $(FSCK)
 	@$(PYTHON) scripts/fuzz.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) \
-		--seeds $(SEEDS) --first $(SEED) --calls $(CALLS) --cpus $(CPUS) --jobs $(JOBS) \
+		--seeds $(SEEDS) --first $(or $(SEED),1) --calls $(CALLS) --cpus $(CPUS) \
+		--jobs $(or $(JOBS),1) \
 		$(if $(filter 1,$(RANDOM)),--random) --args "$(ARGS)"
 
 # Crash consistency (tests/crash-load.c, scripts/crash.py): CRASHES power cuts, at commit
 # points and by the clock, each checked by fsck and by a second boot. SEED picks the points;
 # FIRST=I CRASHES=1 runs point I alone.
 CRASHES ?= 100
-FIRST ?= 0
 crash: $(KERNEL) $(BUILD)/grade.img $(FSCK)
 	@$(PYTHON) scripts/crash.py --build $(BUILD) --qemu "$(QEMU)" --bios $(OPENSBI) \
-		--crashes $(CRASHES) --seed $(SEED) --first $(FIRST) --cpus $(CPUS) --jobs $(JOBS)
+		--crashes $(CRASHES) --seed $(or $(SEED),1) --first $(FIRST) --cpus $(CPUS) \
+		--jobs $(or $(JOBS),1)
 
 compile_commands.json: | setup
 	@$(SETUP_ENV) scripts/setup.sh bear
