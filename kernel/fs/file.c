@@ -32,10 +32,16 @@ struct file *filealloc(void) {
   return NULL;
 }
 
+// Panics for a file used after its last close, naming who closed it. ftable.lock is held.
+static void check_open(struct file *f, const char *who) {
+  if (f->ref < 1)
+    panic("%s: file %p is not open (its last reference went in pid %d, called from %p)", who,
+          f, f->closed_by, (void *)f->closed_at);
+}
+
 struct file *filedup(struct file *f) {
   acquire(&ftable.lock);
-  if (f->ref < 1)
-    panic("filedup: file %p is not open", f);
+  check_open(f, "filedup");
   f->ref++;
   release(&ftable.lock);
   return f;
@@ -44,14 +50,16 @@ struct file *filedup(struct file *f) {
 // Drops a reference; the last one releases what the file holds.
 void fileclose(struct file *f) {
   acquire(&ftable.lock);
-  if (f->ref < 1)
-    panic("fileclose: file %p is not open", f);
+  check_open(f, "fileclose");
   if (--f->ref > 0) {
     release(&ftable.lock);
     return;
   }
   struct file copy = *f;
+  struct proc *p = myproc();
   f->type = FD_NONE;
+  f->closed_by = p ? p->pid : -1;
+  f->closed_at = (uint64)__builtin_return_address(0);
   release(&ftable.lock);
 
   if (copy.type == FD_PIPE) {
@@ -136,7 +144,8 @@ int fileread(struct file *f, uint64 addr, int n) {
   if (f->type == FD_PIPE)
     return piperead(f->pipe, addr, n);
   if (f->type != FD_INODE && f->type != FD_DEVICE)
-    panic("fileread: file %p has type %d", f, f->type);
+    panic("fileread: file %p has type %d (ref %d; last closed by pid %d, called from %p)", f,
+          f->type, f->ref, f->closed_by, (void *)f->closed_at);
   return by_pinned_chunks(f, addr, n, ACCESS_WRITE, read_pinned);
 }
 
@@ -187,6 +196,7 @@ int filewrite(struct file *f, uint64 addr, int n) {
   if (f->type == FD_PIPE)
     return pipewrite(f->pipe, addr, n);
   if (f->type != FD_INODE && f->type != FD_DEVICE)
-    panic("filewrite: file %p has type %d", f, f->type);
+    panic("filewrite: file %p has type %d (ref %d; last closed by pid %d, called from %p)", f,
+          f->type, f->ref, f->closed_by, (void *)f->closed_at);
   return by_pinned_chunks(f, addr, n, ACCESS_READ, write_pinned);
 }

@@ -14,6 +14,10 @@ struct file {
   struct inode *ip;    // FD_INODE and FD_DEVICE
   uint off;            // FD_INODE, guarded by ip->lock
   int16 major;         // FD_DEVICE
+  // Who dropped the last reference (pid, return address), for the panic that a use after
+  // that reports. Guarded by the file table's spinlock.
+  int closed_by;
+  uint64 closed_at;
 };
 
 // Device drivers reachable through device files: read and write n bytes to/from a user
