@@ -507,6 +507,10 @@ TESTS = [
               expect=[r"page-merge-stk: ok"]),
     swap_test("swap-shuffle", "frames=1792", program="page-shuffle", cpus=1,
               expect=[r"page-shuffle: ok"]),
+    # A program's whole file pages come from the page cache in every process that runs it.
+    UserTest("exec-share", expect=[
+        r"exec-share: a second run of the program: \d+ page-cache hits", r"exec-share: vmcheck: ok .*",
+        r"exec-share: ok"]),
     # The tools a student uses to see memory (kernel/vm/vminfo.c, vmtrace.c, check.c).
     # vmmap of a sleeping child with a sparse 1 GiB heap, a file mapping and an anonymous
     # one (the test checks the records; the grader checks what /vmmap prints of them).
