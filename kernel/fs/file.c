@@ -18,12 +18,36 @@ void fileinit(void) {
   initlock(&ftable.lock, "ftable");
 }
 
+// Records a reference change of f (debug builds). ftable.lock is held.
+static void note_ref(struct file *f, int delta, uint64 ra) {
+#ifdef KDEBUG
+  struct proc *p = myproc();
+  f->history[f->nhistory++ % 8] = (typeof(f->history[0])){p ? p->pid : -1, delta, ra};
+#else
+  (void)f, (void)delta, (void)ra;
+#endif
+}
+
+// Panics for a file used after its last close, naming who closed it. ftable.lock is held.
+static void check_open(struct file *f, const char *who) {
+  if (f->ref >= 1)
+    return;
+#ifdef KDEBUG
+  for (uint i = f->nhistory > 8 ? f->nhistory - 8 : 0; i < f->nhistory; i++)
+    printf("file %p: pid %d ref change %d from %p\n", f, f->history[i % 8].pid,
+           f->history[i % 8].delta, (void *)f->history[i % 8].ra);
+#endif
+  panic("%s: file %p is not open (its last reference went in pid %d, called from %p)", who,
+        f, f->closed_by, (void *)f->closed_at);
+}
+
 // A free file with one reference, or NULL when the table is full.
 struct file *filealloc(void) {
   acquire(&ftable.lock);
   for (struct file *f = ftable.file; f < ftable.file + NFILE; f++) {
     if (f->ref == 0) {
       f->ref = 1;
+      note_ref(f, 1, (uint64)__builtin_return_address(0));
       release(&ftable.lock);
       return f;
     }
@@ -32,17 +56,11 @@ struct file *filealloc(void) {
   return NULL;
 }
 
-// Panics for a file used after its last close, naming who closed it. ftable.lock is held.
-static void check_open(struct file *f, const char *who) {
-  if (f->ref < 1)
-    panic("%s: file %p is not open (its last reference went in pid %d, called from %p)", who,
-          f, f->closed_by, (void *)f->closed_at);
-}
-
 struct file *filedup(struct file *f) {
   acquire(&ftable.lock);
   check_open(f, "filedup");
   f->ref++;
+  note_ref(f, 1, (uint64)__builtin_return_address(0));
   release(&ftable.lock);
   return f;
 }
@@ -51,6 +69,7 @@ struct file *filedup(struct file *f) {
 void fileclose(struct file *f) {
   acquire(&ftable.lock);
   check_open(f, "fileclose");
+  note_ref(f, -1, (uint64)__builtin_return_address(0));
   if (--f->ref > 0) {
     release(&ftable.lock);
     return;

@@ -18,6 +18,11 @@ struct file {
   // that reports. Guarded by the file table's spinlock.
   int closed_by;
   uint64 closed_at;
+#ifdef KDEBUG
+  // The last FILE_HISTORY reference changes (pid, +1/-1, the caller), for the same panic.
+  struct { int pid; int delta; uint64 ra; } history[8];
+  uint nhistory;
+#endif
 };
 
 // Device drivers reachable through device files: read and write n bytes to/from a user

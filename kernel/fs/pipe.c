@@ -43,8 +43,11 @@ int pipealloc(struct file **f0, struct file **f1) {
   initlock(&pi->lock, "pipe");
   pi->nread = pi->nwrite = 0;
   pi->readopen = pi->writeopen = 1;
-  **f0 = (struct file){.type = FD_PIPE, .ref = 1, .readable = 1, .pipe = pi};
-  **f1 = (struct file){.type = FD_PIPE, .ref = 1, .writable = 1, .pipe = pi};
+  // Field by field: ref belongs to the file table's lock (filealloc set it).
+  (*f0)->type = (*f1)->type = FD_PIPE;
+  (*f0)->readable = 1, (*f0)->writable = 0;
+  (*f1)->readable = 0, (*f1)->writable = 1;
+  (*f0)->pipe = (*f1)->pipe = pi;
   return 0;
 }
 
