@@ -43,7 +43,10 @@ int pipealloc(struct file **f0, struct file **f1) {
   initlock(&pi->lock, "pipe");
   pi->nread = pi->nwrite = 0;
   pi->readopen = pi->writeopen = 1;
-  // Field by field: ref belongs to the file table's lock (filealloc set it).
+  // Field by field, never ref: it belongs to the file table's lock (filealloc set it). A
+  // struct assignment here compiled to stores that zeroed ref before setting it again, and in
+  // that window another hart's filealloc took the same file: two descriptors, one reference
+  // (the fuzzer's "fileclose/filedup: file is not open" and "filewrite: file has type 0").
   (*f0)->type = (*f1)->type = FD_PIPE;
   (*f0)->readable = 1, (*f0)->writable = 0;
   (*f1)->readable = 0, (*f1)->writable = 1;
