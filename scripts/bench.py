@@ -223,7 +223,8 @@ POLICY_HEADER = [
 ]
 POLICY_NOTES = [
     "bench: note: a miss is a reference to a page not resident, each page's first reference "
-    "not counted. 2q, clock, fifo: the kernel's swap-ins + zero fills + file reads during the "
+    "not counted. 2q, clock, fifo: the kernel's swap-in faults (pages read ahead not counted) "
+    "+ zero fills + file reads during the "
     "workload less its pages (all of the process's pages count). lru, opt: LRU and Belady's "
     "OPT (scripts/opt.py) on the workload's reference string with 'opt fr' frames: those the "
     "region held when the clock run ended (the rest held text, stack, bookkeeping, init), "

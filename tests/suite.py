@@ -481,6 +481,9 @@ TESTS = [
     swap_test("swap-smp", "frames=64", cpus=3),
     # read, write, pipes and exec on buffers that are out in swap, and a half-bad buffer.
     swap_test("swap-syscall", "frames=64"),
+    # Clustered swap-out and read-ahead: fewer disk requests than pages (frames=256: clusters
+    # of 16), every word back, shared slots after fork.
+    swap_test("swap-cluster", "frames=256"),
     # Frames and swap used up: the greedy child is killed (default policy), or its sbrk fails
     # at frames + swap slots (strict); the holder's data survives either way.
     swap_test("swap-full", "frames=64 swapslots=256", expect=[
@@ -626,7 +629,7 @@ TESTS = [
                  for w in BENCH_SWAP_WORKLOADS] + [
                  bench_row("swap-in fault, disk wait excluded", "instructions"),
                  bench_row("eviction, disk write wait excluded", "instructions"),
-                 r"bench: note: swap rows: \d+ swap-ins, \d+ evictions \(\d+ clean\)",
+                 r"bench: note: swap rows: \d+ swap-in faults, \d+ evictions \(\d+ clean\)",
                  r"bench-swap: done"]),
     # A disk whose primary and backup GPT headers are both corrupt: a clear panic at boot.
     KernelTest("gpt-corrupt", args="", disk="{build}/gpt-corrupt.img", status=PANIC_EXIT, expect=[

@@ -546,8 +546,9 @@ static void bench_scaling(void) {
 // Swap throughput (booted by scripts/bench.py with a few frames and a few thousand slots):
 // fills swap (writes a fresh page at a time until all but a margin of the slots are used),
 // then drains it (reads every page back). Each row: MiB/s by the clock (10 ms ticks, so a
-// guest-time figure, and under -icount it follows how fast the host served the disk), and
-// disk requests per MiB swapped.
+// guest-time figure, and under -icount it follows how fast the host served the disk), disk
+// requests and 512-byte sectors per MiB swapped (the drain's include the writes of the pages
+// its swap-ins evict), and the drain's pages read ahead per MiB.
 static void bench_swap_fill(void) {
   struct vmstat st;
   if (vmstat(&st) < 0)
@@ -574,6 +575,12 @@ static void bench_swap_fill(void) {
   add_row("swap out, disk requests per MiB", "x", (b.swap_requests - a.swap_requests) * 256,
           out ? out : 1);
   add_row("swap in, disk requests per MiB", "x", (c.swap_requests - b.swap_requests) * 256,
+          in ? in : 1);
+  add_row("swap out, disk sectors per MiB", "x", (b.swap_sectors - a.swap_sectors) * 256,
+          out ? out : 1);
+  add_row("swap in, disk sectors per MiB", "x", (c.swap_sectors - b.swap_sectors) * 256,
+          in ? in : 1);
+  add_row("swap in, pages read ahead per MiB", "x", (c.swap_readahead - b.swap_readahead) * 256,
           in ? in : 1);
   shrink(npages * PAGE);
 }

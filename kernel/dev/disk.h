@@ -21,6 +21,11 @@ struct disk_io {
   int write;
 };
 int virtio_blk_rw_many(const struct disk_io *ios, int n);
+// One request for n (1 to DISK_PAGES_MAX) page-sized buffers at consecutive sectors from
+// `sector` (a scatter-gather chain: the pages need not be adjacent in memory); each buffer
+// as virtio_blk_rw's. 0, or -1 as virtio_blk_rw (one status for the whole request).
+#define DISK_PAGES_MAX 16
+int virtio_blk_rw_pages(uint64 sector, void *const *pages, int n, int write);
 uint64 virtio_blk_sectors(void);  // capacity in 512-byte sectors; 0 without a device
 
 // partitions.c (over the parser in gpt.c): the partitions sloth uses, found in the GPT by type.

@@ -1,6 +1,7 @@
 // virtio-blk over the virtio-mmio transport, modern interface only (virtio 1.x, MMIO register
 // version 2): finds the device, negotiates features, sets up one split virtqueue and moves
-// sectors with one three-descriptor chain per request, several requests in flight at once.
+// sectors with one descriptor chain per request (header, one or more data buffers, status),
+// several requests in flight at once.
 // Callers are processes (the buffer cache, swap, the partition reader): each sleeps on its own
 // request until the interrupt handler, on whichever hart takes the interrupt, finds it in the
 // used ring. Locks: vblk.lock guards the queue and every request's state; it is taken before
@@ -102,7 +103,8 @@ struct virtio_blk_req_header {
 
 #define SECTOR_SIZE 512
 #define QUEUE_SIZE_MAX 64  // queue size used: the device's maximum, capped here
-#define DESCS_PER_REQUEST 3
+#define DESCS_PER_REQUEST 3  // header, one data buffer, status
+#define DESCS_MAX (DISK_PAGES_MAX + 2)  // a vectored request: header, the pages, status
 #define RESET_POLLS 1000000
 
 // One request in flight, indexed by its head descriptor. The device reads hdr and writes
@@ -112,8 +114,10 @@ struct blk_request {
   volatile uint8 status;
   uint8 busy;   // descriptors taken, not yet given back
   uint8 done;   // the device has put it in the used ring
-  uint16 chain[DESCS_PER_REQUEST];
+  uint8 ndesc;  // descriptors in chain
+  uint16 chain[DESCS_MAX];
 };
+_Static_assert(QUEUE_SIZE_MAX * sizeof(struct blk_request) <= PGSIZE, "requests fill a page");
 
 static struct {
   struct spinlock lock;
@@ -333,27 +337,30 @@ static int rw_args_ok(uint64 sector, const void *buf, uint32 nbytes, int write) 
   return !(write && vblk.read_only);
 }
 
-// Takes a request slot and its three descriptors, sleeping while the queue is full.
-// Called and returns with vblk.lock held.
-static struct blk_request *request_alloc(void) {
+// Takes a request slot and ndesc descriptors for its chain, sleeping while the queue has
+// too few free. Called and returns with vblk.lock held.
+static struct blk_request *request_alloc_chain(int ndesc) {
   // Others may take the descriptors freed for us before we run again: check in a loop.
-  while (vblk.nfree < DESCS_PER_REQUEST)
+  while (vblk.nfree < (uint32)ndesc)
     sleep(&vblk.nfree, &vblk.lock);
-  uint16 chain[DESCS_PER_REQUEST];
-  for (int i = 0; i < DESCS_PER_REQUEST; i++)
+  uint16 chain[DESCS_MAX];
+  for (int i = 0; i < ndesc; i++)
     chain[i] = vblk.free_desc[--vblk.nfree];
   struct blk_request *r = &vblk.req[chain[0]];
-  for (int i = 0; i < DESCS_PER_REQUEST; i++)
+  for (int i = 0; i < ndesc; i++)
     r->chain[i] = chain[i];
+  r->ndesc = (uint8)ndesc;
   r->busy = 1;
   r->done = 0;
   r->status = STATUS_UNSET;
   return r;
 }
 
+static struct blk_request *request_alloc(void) { return request_alloc_chain(DESCS_PER_REQUEST); }
+
 // Gives r's descriptors back and wakes anyone waiting for them. vblk.lock held.
 static void request_free(struct blk_request *r) {
-  for (int i = 0; i < DESCS_PER_REQUEST; i++)
+  for (int i = 0; i < r->ndesc; i++)
     vblk.free_desc[vblk.nfree++] = r->chain[i];
   r->busy = 0;
   wakeup(&vblk.nfree);
@@ -366,23 +373,31 @@ static void set_desc(uint16 i, const volatile void *kva, uint32 len, uint16 flag
   vblk.desc[i].next = next;
 }
 
-// Fills r's chain (header, data, status) and makes it available to the device.
-// vblk.lock held.
-static void request_submit(struct blk_request *r, uint64 sector, void *buf, uint32 nbytes,
-                           int write) {
+// Fills r's chain: the header, one data descriptor per buffer (nbufs of len bytes each, at
+// consecutive sectors from `sector`), the status byte; then makes it available to the
+// device. vblk.lock held.
+static void request_submit_v(struct blk_request *r, uint64 sector, void *const *bufs, int nbufs,
+                             uint32 len, int write) {
   r->hdr.type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
   r->hdr.reserved = 0;
   r->hdr.sector = sector;
   uint16 *c = r->chain;
   set_desc(c[0], &r->hdr, sizeof(r->hdr), VIRTQ_DESC_F_NEXT, c[1]);
-  set_desc(c[1], buf, nbytes, VIRTQ_DESC_F_NEXT | (write ? 0 : VIRTQ_DESC_F_WRITE), c[2]);
-  set_desc(c[2], &r->status, 1, VIRTQ_DESC_F_WRITE, 0);
+  for (int i = 0; i < nbufs; i++)
+    set_desc(c[1 + i], bufs[i], len, VIRTQ_DESC_F_NEXT | (write ? 0 : VIRTQ_DESC_F_WRITE),
+             c[2 + i]);
+  set_desc(c[1 + nbufs], &r->status, 1, VIRTQ_DESC_F_WRITE, 0);
   vblk.avail->ring[vblk.avail_idx % vblk.qsize] = c[0];
   __sync_synchronize();  // chain and ring entry first: the device may read them once idx moves
   vblk.avail->idx = ++vblk.avail_idx;
   __sync_synchronize();  // publish idx before reading the device's notification flag
   if (!(vblk.used->flags & VIRTQ_USED_F_NO_NOTIFY))
     mmio_write(vblk.regs, MMIO_QUEUE_NOTIFY, 0);
+}
+
+static void request_submit(struct blk_request *r, uint64 sector, void *buf, uint32 nbytes,
+                           int write) {
+  request_submit_v(r, sector, &buf, 1, nbytes, write);
 }
 
 // Fault injection (fail_diskread, fail_diskwrite): should this request complete with an
@@ -456,5 +471,32 @@ int virtio_blk_rw(uint64 sector, void *buf, uint32 nbytes, int write) {
   release(&vblk.lock);
   if (injected && !write)
     spoil_read(buf, nbytes);
+  return ok ? 0 : -1;
+}
+
+// One request that carries n pages at consecutive sectors (a scatter-gather chain of n + 2
+// descriptors), from start to finish as virtio_blk_rw. Fault injection decides once for the
+// whole request, as the device reports one status for it.
+int virtio_blk_rw_pages(uint64 sector, void *const *pages, int n, int write) {
+  if (n < 1 || n > DISK_PAGES_MAX || (uint32)n + 2 > vblk.qsize)
+    return -1;
+  for (int i = 0; i < n; i++)
+    if (!rw_args_ok(sector + (uint64)i * (PGSIZE / SECTOR_SIZE), pages[i], PGSIZE, write))
+      return -1;
+  if (myproc() == NULL)
+    panic("virtio_blk_rw_pages: sector %lu requested outside a process, which cannot sleep",
+          sector);
+  int injected = inject_error(write);
+  acquire(&vblk.lock);
+  struct blk_request *r = request_alloc_chain(n + 2);
+  request_submit_v(r, sector, pages, n, PGSIZE, write);
+  while (!r->done)
+    sleep(r, &vblk.lock);
+  int ok = r->status == VIRTIO_BLK_S_OK && !injected;
+  request_free(r);
+  release(&vblk.lock);
+  if (injected && !write)
+    for (int i = 0; i < n; i++)
+      spoil_read(pages[i], PGSIZE);
   return ok ? 0 : -1;
 }

@@ -14,6 +14,7 @@
 #include "arch/memlayout.h"
 #include "arch/pagetable.h"
 #include "arch/spinlock.h"
+#include "dev/disk.h"
 #include "lib/bootargs.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -368,24 +369,60 @@ static enum victim_look look(struct frame *f, enum evict_policy p, void *arg) {
   return LOOK_TAKEN;
 }
 
-// The replacement policy: a frame whose pages are unmapped and PAGE_EVICTING, pinned for the
-// caller; NULL when none can be taken now (*busy: how many were passed over for now only).
-// Enough sweeps of the hand for every second chance to run out: clock clears accessed bits
-// on the first and takes on the second; 2q, if that finds nothing on probation to take,
-// sweeps twice more ageing the active pages too. Should other harts keep touching every
-// frame meanwhile, FIFO's sweep decides.
-struct frame *vm_get_victim(uint64 *busy) {
-  acquire(&frame_lock);
-  int age_active = 0;
-  struct frame *f = victim_scan(&frame_list, policy, look, &age_active, 2 * frames_used + 1, busy);
+// The replacement policy's victim: a frame whose pages are unmapped and PAGE_EVICTING,
+// pinned for the caller; NULL when none can be taken now (*busy: how many were passed over
+// for now only). Enough sweeps of the hand for every second chance to run out: clock clears
+// accessed bits on the first and takes on the second; 2q, if that finds nothing on probation
+// to take, sweeps twice more ageing the active pages too (*age_active says so). Should other
+// harts keep touching every frame meanwhile, FIFO's sweep decides. frame_lock held.
+static struct frame *find_victim_locked(uint64 *busy, int *age_active) {
+  *age_active = 0;
+  struct frame *f = victim_scan(&frame_list, policy, look, age_active, 2 * frames_used + 1, busy);
   if (!f && policy == EVICT_2Q) {  // every page on probation was in use, or busy
-    age_active = 1;
-    f = victim_scan(&frame_list, policy, look, &age_active, 2 * frames_used + 1, busy);
+    *age_active = 1;
+    f = victim_scan(&frame_list, policy, look, age_active, 2 * frames_used + 1, busy);
   }
   if (!f && *busy == 0 && policy != EVICT_FIFO)
-    f = victim_scan(&frame_list, EVICT_FIFO, look, &age_active, frames_used + 1, busy);
-  release(&frame_lock);
+    f = victim_scan(&frame_list, EVICT_FIFO, look, age_active, frames_used + 1, busy);
   return f;
+}
+
+// Does the frame's save go to a swap slot? A dirty private frame (anonymous, or a private
+// copy of a file page): exactly the frames look() reserved a slot for.
+static int saves_to_swap(const struct frame *f, int dirty) {
+  return dirty && f->rmap && !(f->flags & (FRAME_CACHED | FRAME_DISCARD));
+}
+
+// How many victims one claim takes from one scan (a cluster): up to CLUSTER_MAX, and at
+// most a CLUSTER_SHARE-th of the frames in use, so a small pool is not emptied at once.
+// Past the first victim the hand goes on for at most CLUSTER_STEPS steps a victim wanted.
+#define CLUSTER_MAX DISK_PAGES_MAX
+#define CLUSTER_SHARE 16
+#define CLUSTER_STEPS 4
+
+// The victims of one scan, in fs (at least CLUSTER_MAX entries): the first as
+// find_victim_locked finds it; then, only if that one goes to swap, the next ones the hand takes within its
+// step budget (clean or dirty: each is what the hand would take next anyway). Returns how
+// many (0: none, *busy as find_victim_locked's).
+static int get_victims(struct frame **fs, uint64 *busy) {
+  acquire(&frame_lock);
+  int age_active;
+  struct frame *f = find_victim_locked(busy, &age_active);
+  int n = 0;
+  if (f) {
+    fs[n++] = f;
+    int max = (int)MIN((uint64)CLUSTER_MAX, MAX(frames_used / CLUSTER_SHARE, 1UL));
+    if (saves_to_swap(f, frame_is_dirty(f))) {
+      uint64 budget = (uint64)(max - 1) * CLUSTER_STEPS, b;
+      for (uint64 step = 0; step < budget && n < max; step++) {
+        struct frame *g = victim_scan(&frame_list, policy, look, &age_active, 1, &b);
+        if (g)
+          fs[n++] = g;
+      }
+    }
+  }
+  release(&frame_lock);
+  return n;
 }
 
 // The pages of a frame whose eviction ended: each gets its mapping back (kept: the save
@@ -422,21 +459,34 @@ static void finish_eviction(struct frame *f, int kept) {
   release(&frame_lock);
 }
 
-// Evicts the victim: shoots its PTEs out of every hart's TLB, saves the contents (the first
-// mapping page's swap_out: to a swap slot, to the file, or nowhere if they can be rebuilt),
-// then leaves its pages without a frame and wakes their owners. A cached page that no page
-// maps is written back by the page cache. On a failed write the pages are mapped again.
-int vm_evict_frame(struct frame *f) {
-  // No hart may write through a stale TLB entry once the contents are being saved.
+// What an eviction remembers about the victim from before the save (for its counters and
+// event).
+struct eviction {
+  int dirty, nmap;
+  uint64 va;
+};
+
+// No hart may write through a stale TLB entry once the contents are being saved.
+static void evict_begin(struct frame *f, struct eviction *e) {
   for (struct page *m = f->rmap; m; m = m->rmap_next)
     user_tlb_shootdown(m->area->lock, m->va);
-  int dirty = frame_is_dirty(f), nmap = f->nmap;
-  uint64 va = f->rmap ? f->rmap->va : 0;
-  int r;
+  e->dirty = frame_is_dirty(f);
+  e->nmap = (int)f->nmap;
+  e->va = f->rmap ? f->rmap->va : 0;
+}
+
+// Saves the contents one frame at a time: the first mapping page's swap_out (to a swap slot,
+// to the file, or nowhere if they can be rebuilt); a cached page that no page maps is written
+// back by the page cache.
+static int evict_save(struct frame *f, const struct eviction *e) {
   if (f->rmap)
-    r = f->rmap->ops->swap_out(f->rmap);
-  else
-    r = dirty && !(f->flags & FRAME_DISCARD) ? pcache_write_back(&f, 1) : 0;
+    return f->rmap->ops->swap_out(f->rmap);
+  return e->dirty && !(f->flags & FRAME_DISCARD) ? pcache_write_back(&f, 1) : 0;
+}
+
+// After the save (r: 0, or -1 if it failed): the pages lose their frame or, on a failure,
+// are mapped again (the frame is unpinned then). Returns r.
+static int evict_end(struct frame *f, const struct eviction *e, int r) {
   finish_eviction(f, r < 0);
   if (r < 0) {
     frame_unpin(f);
@@ -448,12 +498,54 @@ int vm_evict_frame(struct frame *f) {
     yield();
   f->flags = 0;
   VM_COUNT(evictions);
-  if (!dirty)
+  if (!e->dirty)
     VM_COUNT(evictions_clean);
-  VM_SUB(pages_resident, nmap);
+  VM_SUB(pages_resident, e->nmap);
   struct proc *p = myproc();
-  vm_event(EV_EVICT, p ? p->pid : 0, va, dirty);
+  vm_event(EV_EVICT, p ? p->pid : 0, e->va, e->dirty);
   return 0;
+}
+
+// Evicts the n victims of one scan: the dirty private ones go to consecutive swap slots in
+// as few disk requests as the free runs allow (swap_write_cluster), the others are saved one
+// by one. Returns one evicted frame for the caller (pinned, with no page) and gives
+// the other evicted frames back to the page allocator, so the next claims find room without
+// evicting; NULL if every save failed (their pages keep their frames).
+static struct frame *evict_cluster(struct frame **fs, int n) {
+  struct eviction e[CLUSTER_MAX];
+  int r[CLUSTER_MAX], which[CLUSTER_MAX], nswap = 0;
+  void *kvas[CLUSTER_MAX];
+  long slots[CLUSTER_MAX];
+  for (int i = 0; i < n; i++) {
+    evict_begin(fs[i], &e[i]);
+    if (saves_to_swap(fs[i], e[i].dirty)) {
+      which[nswap] = i;
+      kvas[nswap++] = fs[i]->kva;
+    }
+  }
+  if (nswap)
+    swap_write_cluster(kvas, nswap, slots);
+  for (int k = 0; k < nswap; k++) {
+    r[which[k]] = slots[k] < 0 ? -1 : 0;
+    if (slots[k] >= 0)
+      swap_name_slot(fs[which[k]], slots[k]);
+  }
+  for (int i = 0, k = 0; i < n; i++) {
+    if (k < nswap && which[k] == i)
+      k++;
+    else
+      r[i] = evict_save(fs[i], &e[i]);
+  }
+  struct frame *mine = NULL;
+  for (int i = 0; i < n; i++) {
+    if (evict_end(fs[i], &e[i], r[i]) < 0)
+      continue;
+    if (!mine)
+      mine = fs[i];
+    else
+      vm_free_frame(fs[i]);
+  }
+  return mine;
 }
 
 // A frame taken from other pages by the replacement policy; NULL when none can be: every
@@ -462,15 +554,16 @@ int vm_evict_frame(struct frame *f) {
 static struct frame *evict_for_frame(void) {
   for (int tries = 0; tries <= WAIT_TICKS_MAX; tries++) {
     uint64 busy;
+    struct frame *fs[CLUSTER_MAX];
     PROFILE_START(cost);
-    struct frame *f = vm_get_victim(&busy);
-    int evicted = f && vm_evict_frame(f) == 0;  // a failed write: its pages keep the frame
-    PROFILE_STOP(cost, evicted ? &vm_counters.insns_evict : NULL);
-    if (evicted)
+    int n = get_victims(fs, &busy);
+    struct frame *f = n ? evict_cluster(fs, n) : NULL;  // NULL: every write failed, pages kept
+    PROFILE_STOP(cost, f ? &vm_counters.insns_evict : NULL);
+    if (f)
       return f;
-    if (!f && (busy == 0 || !myproc()))
+    if (!n && (busy == 0 || !myproc()))
       return NULL;
-    if (!f && sleep_ticks(1) < 0)  // pinned frames come free as copies and transfers end
+    if (!n && sleep_ticks(1) < 0)  // pinned frames come free as copies and transfers end
       return NULL;
   }
   return NULL;
@@ -498,6 +591,11 @@ struct frame *vm_get_frame(void) {
       return NULL;
   }
   return NULL;
+}
+
+struct frame *vm_get_free_frame(void) {
+  int kernel_short = 0;
+  return new_frame(&kernel_short);
 }
 
 // Returns a frame to the page allocator. No page maps it, it is not in the page cache, and

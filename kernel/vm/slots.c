@@ -32,6 +32,21 @@ long slot_alloc(struct slot_map *m) {
   return -1;  // unreachable while used counts right
 }
 
+long slot_alloc_run(struct slot_map *m, uint32 want, uint32 *got) {
+  long first = slot_alloc(m);
+  *got = 0;
+  if (first < 0)
+    return -1;
+  uint32 n = 1;
+  for (uint64 s = (uint64)first + 1; n < want && s < m->nslots && !slot_in_use(m, s); s++, n++) {
+    m->bits[s / 64] |= 1UL << (s % 64);
+    m->used++;
+  }
+  m->hint = (uint32)(((uint64)first + n - 1) / 64);
+  *got = n;
+  return first;
+}
+
 int slot_free(struct slot_map *m, uint64 slot) {
   if (!slot_in_use(m, slot))
     return -1;

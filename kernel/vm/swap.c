@@ -78,12 +78,15 @@ int swap_reserve(void) {
   return ok ? 0 : -1;
 }
 
-// One disk request a slot (vmstat counts them: swap_requests, swap_sectors).
-static int slot_io(long slot, void *kva, int write) {
+// One disk request for n pages at consecutive slots from `slot` (vmstat counts them:
+// swap_requests, swap_sectors).
+static int slots_io(long slot, void *const *kvas, int n, int write) {
   VM_COUNT(swap_requests);
-  VM_ADD(swap_sectors, SECTORS_PER_SLOT);
-  return virtio_blk_rw(first_sector + (uint64)slot * SECTORS_PER_SLOT, kva, PGSIZE, write);
+  VM_ADD(swap_sectors, (uint64)n * SECTORS_PER_SLOT);
+  return virtio_blk_rw_pages(first_sector + (uint64)slot * SECTORS_PER_SLOT, kvas, n, write);
 }
+
+static int slot_io(long slot, void *kva, int write) { return slots_io(slot, &kva, 1, write); }
 
 // Writes a page to a slot, using up a reservation (swap_reserve) even when the write fails.
 long swap_write(void *kva) {
@@ -103,6 +106,37 @@ long swap_write(void *kva) {
   }
   VM_COUNT(swap_outs);
   return slot;
+}
+
+int swap_write_cluster(void *const *kvas, int n, long *slots_out) {
+  int written = 0;
+  for (int i = 0; i < n;) {
+    acquire(&swap_lock);
+    if (reserved < (uint64)(n - i))
+      panic("swap_write_cluster: %d slots wanted, %lu reserved", n - i, reserved);
+    uint32 got;
+    long first = slot_alloc_run(&slots, MIN((uint32)(n - i), DISK_PAGES_MAX), &got);
+    if (first < 0)
+      panic("swap_write_cluster: a reserved slot is missing (%u of %u used)", slots.used,
+            slots.nslots);
+    reserved -= got;
+    for (uint32 k = 0; k < got; k++)
+      *shares_of(first + k) = 1;
+    vm_counters.swap_used = slots.used;
+    release(&swap_lock);
+    int ok = slots_io(first, &kvas[i], (int)got, 1) == 0;
+    for (uint32 k = 0; k < got; k++) {
+      slots_out[i + k] = ok ? first + (long)k : -1;
+      if (!ok)
+        swap_free(first + (long)k);
+    }
+    if (ok) {
+      VM_ADD(swap_outs, got);
+      written += (int)got;
+    }
+    i += (int)got;
+  }
+  return written;
 }
 
 int swap_read(long slot, void *kva) {
@@ -139,23 +173,109 @@ int swap_out_dirty_page(struct page *page) {
   long slot = swap_write(f->kva);
   if (slot < 0)
     return -1;
+  swap_name_slot(f, slot);
+  return 0;
+}
+
+void swap_name_slot(struct frame *f, long slot) {
   for (struct page *m = f->rmap; m; m = m->rmap_next) {
     m->swap_slot = slot;
     swap_page_count(m, 1);
   }
   if (f->nmap > 1)
     swap_dup(slot, f->nmap - 1);
-  return 0;
 }
 
-// Unless others share the slot, the frame is now the only copy of the contents: it is dirty.
-int swap_in_page(struct page *page, void *kva) {
-  if (swap_read(page->swap_slot, kva) < 0)
-    return -1;
+// A page whose frame was just filled from its slot lets go of the slot. Unless others share
+// the slot, the frame is now the only copy of the contents: it is dirty.
+static void swap_took_page(struct page *page) {
   swap_free(page->swap_slot);
   page->swap_slot = -1;
   swap_page_count(page, -1);
   __atomic_fetch_or(&page->frame->flags, FRAME_DIRTY, __ATOMIC_RELAXED);
+  __atomic_fetch_and(&page->frame->flags, ~FRAME_ZEROED, __ATOMIC_RELAXED);
+}
+
+// Read-ahead: how many pages one swap-in reads at most (the faulting page included).
+#define READAHEAD_MAX 8
+
+// The pages after `page` in its area that can be read in the same request: each of the same
+// type, with no frame and not being evicted, holding the next slot after its predecessor's.
+// Only for a page of the running process's own SPT (exec's new image is not yet), and only
+// as many as free frames allow (a read-ahead never evicts). Each is given a frame, pinned and
+// mapped (read-only as to dirt: the fill marks the frame dirty). Returns how many, in ra.
+static int readahead_gather(struct page *page, struct page **ra, int max) {
+  struct proc *p = myproc();
+  struct vm_area *area = page->area;
+  if (!p || spt_find_area(&p->spt, page->va) != area)
+    return 0;
+  int n = 0;
+  for (uint64 va = page->va + PGSIZE; n < max && va < area->end; va += PGSIZE) {
+    struct page *q = spt_lookup_existing(&p->spt, va);
+    // Only this thread gives a frameless page a frame, changes its slot or frees it, so what
+    // is seen under the lock holds until the claim below.
+    acquire(area->lock);
+    int ok = q && q->ops == page->ops && !q->frame &&
+             !(q->flags & (PAGE_EVICTING | PAGE_NOACCESS)) &&
+             q->swap_slot == page->swap_slot + n + 1;
+    release(area->lock);
+    if (!ok)
+      break;
+    struct frame *f = vm_get_free_frame();
+    if (!f)
+      break;
+    if (frame_map(q, f, ACCESS_READ) < 0) {
+      vm_free_frame(f);
+      break;
+    }
+    ra[n++] = q;
+  }
+  return n;
+}
+
+// A read-ahead page that was not filled loses its frame again.
+static void readahead_drop(struct page *q) {
+  struct frame *f = q->frame;
+  acquire(q->area->lock);
+  frame_unmap(q);
+  release(q->area->lock);
+  frame_release(f);
+}
+
+// A read-ahead page that was filled: resident, as a claim leaves it (vm.c's claimed).
+static void readahead_claimed(struct page *q) {
+  if (q->flags & PAGE_EXEC)
+    asm volatile("fence.i" ::: "memory");
+  frame_unpin(q->frame);
+  VM_COUNT(pages_resident);
+  VM_COUNT(swap_readahead);
+  struct proc *p = myproc();
+  vm_event(EV_SWAP_IN, p ? p->pid : 0, q->va, page_get_type(q));
+}
+
+// Fills kva from the page's slot, and reads ahead the neighbours readahead_gather finds in
+// the same disk request. A failed read leaves every slot in use and the neighbours without
+// frames.
+int swap_in_page(struct page *page, void *kva) {
+  struct page *ra[READAHEAD_MAX - 1];
+  int n = readahead_gather(page, ra, READAHEAD_MAX - 1);
+  void *kvas[READAHEAD_MAX];
+  kvas[0] = kva;
+  for (int i = 0; i < n; i++)
+    kvas[1 + i] = ra[i]->frame->kva;
+  int r = slots_io(page->swap_slot, kvas, n + 1, 0);
+  for (int i = 0; i < n; i++) {
+    if (r < 0) {
+      readahead_drop(ra[i]);
+      continue;
+    }
+    swap_took_page(ra[i]);
+    readahead_claimed(ra[i]);
+  }
+  if (r < 0)
+    return -1;
+  VM_ADD(swap_ins, n + 1);
+  swap_took_page(page);
   return 0;
 }
 

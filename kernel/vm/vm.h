@@ -334,10 +334,9 @@ uint64 frame_table_init(void);  // reads frames= and evict=; returns the number 
 // A pinned frame with no mapping, evicting some page when the pool is empty (may sleep);
 // NULL when no frame can be had (everything else is pinned, or dirty with swap full).
 struct frame *vm_get_frame(void);
-// The replacement policy's choice, unmapped and pinned; NULL with *busy = how many frames
-// could not be taken only for now.
-struct frame *vm_get_victim(uint64 *busy);
-int vm_evict_frame(struct frame *victim);  // saves its contents; 0, or -1 (pages kept)
+// A pinned frame with no mapping while the pool has room (never evicts, never sleeps); NULL
+// when it is full or the kernel is short of memory.
+struct frame *vm_get_free_frame(void);
 void vm_free_frame(struct frame *frame);   // no mapping, not cached, pinned once by the caller
 // Lets go of the caller's pin on a frame it has just unmapped a page from (frame_unmap): the
 // last user of a frame that nothing maps or caches frees it.
@@ -375,6 +374,11 @@ void swap_init(void);              // once the partitions are known (a process: 
 int swap_reserve(void);            // promises the next swap_write a slot; -1 when full
 long swap_write(void *kva);        // writes a page to a reserved slot: the slot, or -1
                                    // (the reservation is used up either way)
+// Writes n frames' contents (kvas) to n reserved slots, as few disk requests as the free
+// runs allow (consecutive slots, up to DISK_PAGES_MAX a request); slots_out[i] is page i's
+// slot, or -1 where its request failed (that slot is free again). Returns how many were
+// written. Uses up n reservations either way.
+int swap_write_cluster(void *const *kvas, int n, long *slots_out);
 int swap_read(long slot, void *kva);  // 0, or -1 on an I/O error; the slot stays in use
 void swap_dup(long slot, uint32 n);   // n more pages name the slot (a shared frame's)
 void swap_free(long slot);            // one page lets go; the last frees the slot
@@ -384,6 +388,8 @@ void swap_free(long slot);            // one page lets go; the last frees the sl
 // it). swap_in_page fills kva from the page's slot and lets go of the slot.
 // swap_release_page is a destroy: lets go of the page's slot.
 int swap_out_dirty_page(struct page *page);
+// After the frame's contents went to slot: every page that maps it names the slot.
+void swap_name_slot(struct frame *f, long slot);
 int swap_in_page(struct page *page, void *kva);
 void swap_release_page(struct page *page);
 // A page took (n = 1) or let go of (n = -1) a slot: its process's pages_swapped, which the

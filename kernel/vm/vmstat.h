@@ -53,4 +53,5 @@ struct vmstat {
   // The stages of user page faults, in instructions (make bench's build only: vm/profile.h).
   unsigned long prof_faults;     // faults measured
   unsigned long prof_dispatch, prof_spt, prof_frame, prof_map, prof_fill, prof_rest;
+  unsigned long swap_readahead;  // of swap_ins: pages read ahead with a faulting neighbour
 };

@@ -3,7 +3,9 @@
 // the next allocation returns; a double free or a free out of range returns -1 and changes
 // nothing; the used count always equals the number of slots in use; the next-fit hint never
 // hides a free slot, wherever it points; and long random alloc/free runs agree with a plain
-// byte-per-slot model. Each bitmap is its own allocation of exactly (nslots + 63) / 64 words,
+// byte-per-slot model; slot_alloc_run hands out runs of consecutive free slots that are
+// as long as asked where the map allows, stop at the first slot in use, and agree with the
+// model through random runs and frees. Each bitmap is its own allocation of exactly (nslots + 63) / 64 words,
 // so ASan sees a reach past it. By hand, from the repository root:
 //   cc -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -Wall -Wextra
 //      -Werror -Ikernel tests/unit/test_swap_slots.c kernel/vm/slots.c -o test_swap_slots
@@ -310,8 +312,80 @@ static void test_random(void) {
   }
 }
 
+// Runs: a fresh map gives whole runs back to back; a run stops short at a slot in use (and
+// never crosses it); random runs and frees keep the map and the model in agreement, and a
+// run is never shorter than the free stretch at its start allows.
+static void test_runs(void) {
+  struct tmap t;
+  tmap_init(&t, 200);
+  uint8 model[200] = {0};
+  uint32 got;
+  for (uint32 i = 0; i < 12; i++) {
+    long s = slot_alloc_run(&t.m, 16, &got);
+    uint32 want = MIN(16u, 200 - i * 16);
+    CHECK(s == (long)(i * 16) && got == want, "fresh map, run %u: slot %ld length %u, expected "
+          "%u length %u", i, s, got, i * 16, want);
+    for (uint32 k = 0; k < got; k++)
+      model[s + k] = 1;
+  }
+  check_against(&t, model, "fresh runs");
+  CHECK(slot_alloc_run(&t.m, 8, &got) == 8 * 24 && got == 8, "the last 8 slots: a run of %u",
+        got);
+  for (uint32 k = 192; k < 200; k++)
+    model[k] = 1;
+  CHECK(slot_alloc_run(&t.m, 4, &got) == -1 && got == 0, "a full map gave a run");
+  // Free 40..45 and 47..60: a run from 40 stops before 46.
+  for (uint32 s = 40; s < 61; s++)
+    if (s != 46) {
+      CHECK(slot_free(&t.m, s) == 0, "free %u", s);
+      model[s] = 0;
+    }
+  t.m.hint = 0;
+  long s = slot_alloc_run(&t.m, 16, &got);
+  CHECK(s == 40 && got == 6, "a run over a used slot: slot %ld length %u (expected 40, 6)", s,
+        got);
+  for (uint32 k = 40; k < 46; k++)
+    model[k] = 1;
+  s = slot_alloc_run(&t.m, 16, &got);
+  CHECK(s == 47 && got == 14, "the next run: slot %ld length %u (expected 47, 14)", s, got);
+  for (uint32 k = 47; k < 61; k++)
+    model[k] = 1;
+  check_against(&t, model, "runs over holes");
+  for (uint32 i = 0; i < 20000; i++) {
+    uint32 x = rng_below(200);
+    if (rng_below(2)) {
+      if (model[x]) {
+        CHECK(slot_free(&t.m, x) == 0, "random free %u", x);
+        model[x] = 0;
+      }
+      continue;
+    }
+    uint32 want = 1 + rng_below(16);
+    s = slot_alloc_run(&t.m, want, &got);
+    if (s < 0) {
+      for (uint32 k = 0; k < 200; k++)
+        CHECK(model[k], "no run, but slot %u is free", k);
+      continue;
+    }
+    CHECK(got >= 1 && got <= want && (uint64)s + got <= 200, "run %ld length %u of %u", s, got,
+          want);
+    for (uint32 k = 0; k < got; k++) {
+      CHECK(!model[s + k], "run %ld length %u hands out slot %u that was in use", s, got,
+            (uint32)s + k);
+      model[s + k] = 1;
+    }
+    CHECK(got == want || (uint64)s + got == 200 || model[s + got], "run %ld stopped at %u of "
+          "%u before a free slot", s, got, want);
+    if (i % 500 == 0)
+      check_against(&t, model, "random runs");
+  }
+  check_against(&t, model, "random runs end");
+  tmap_free(&t);
+}
+
 int main(void) {
   test_sizes();
+  test_runs();
   test_hint();
   test_random();
   unit_pass();
