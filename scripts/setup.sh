@@ -20,8 +20,8 @@ set -u
 # and Fedora's Linux cross gcc (sloth is freestanding, so its libc does not matter); Arch's
 # and Homebrew's riscv64-elf-gcc.
 PREFIXES="riscv64-unknown-elf- riscv64-linux-gnu- riscv64-elf-"
-# Debuggers that know RISC-V: Debian's multiarch gdb, the cross gdbs, then a plain gdb (Fedora
-# builds its gdb for several targets).
+# Debuggers that know RISC-V: Debian's multiarch gdb, the cross gdbs, then a plain gdb if it
+# was built for RISC-V too (Fedora builds its gdb for several targets; Debian's is host-only).
 GDBS="gdb-multiarch riscv64-elf-gdb riscv64-unknown-elf-gdb riscv64-linux-gnu-gdb gdb"
 DEBIAN_OPENSBI=/usr/lib/riscv64-linux-gnu/opensbi/generic
 
@@ -153,9 +153,15 @@ qemu_opensbi() {
   done
 }
 
+# knows_riscv GDB: can GDB debug RISC-V? A plain gdb is often built for the host alone (Debian's
+# gdb package is), and would fail every gdb test; the others in GDBS always can.
+knows_riscv() {
+  [ "$1" != gdb ] || "$1" -nx -batch -ex "set architecture riscv:rv64" >/dev/null 2>&1
+}
+
 find_gdb() {
   for g in $GDBS; do
-    if command -v "$g" >/dev/null 2>&1; then
+    if command -v "$g" >/dev/null 2>&1 && knows_riscv "$g"; then
       echo "$g"
       return
     fi

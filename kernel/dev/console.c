@@ -1,12 +1,14 @@
 // The console device (major CONSOLE): output goes straight to the UART; input arrives by
 // interrupt and is edited a line at a time (backspace, Ctrl-U kills the line, Ctrl-D ends
-// input) before readers see it. Ctrl-P lists processes and harts.
+// input) before readers see it. Ctrl-P lists processes and harts, then the fault-injection
+// figures so far.
 // Lock: cons.lock guards the input buffer and its indices; readers sleep on &cons.r.
 #include "dev/console.h"
 #include "arch/cpu.h"
 #include "arch/spinlock.h"
 #include "dev/uart.h"
 #include "fs/file.h"
+#include "lib/failinject.h"
 #include "lib/printf.h"
 #include "proc/proc.h"
 
@@ -45,6 +47,7 @@ static void console_input(int c) {
   if (c == CTRL('P')) {
     procdump();
     console_dump_harts();
+    failinject_report();  // the figures so far: a stuck machine never reaches power-off
     return;
   }
   acquire(&cons.lock);

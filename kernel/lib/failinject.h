@@ -31,7 +31,7 @@ static inline int fail_now(enum fail_site site) {
 
 void failinject_init(void);   // reads the boot arguments (boot hart, before any process)
 void failinject_arm(void);    // the first process has run /init: injection starts
-void failinject_report(void); // one line of per-site figures (at power-off), if armed
+void failinject_report(void); // one line of per-site figures (at power-off and Ctrl-P), if armed
 // The calling process's nth next call at site fails (nth 0: none); -1 without fail_user, for
 // init, or for a bad site.
 int failinject_for_process(int site, int nth);

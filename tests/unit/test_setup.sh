@@ -158,6 +158,9 @@ B=$(make_bin gdb-multi gdb riscv64-elf-gdb gdb-multiarch)
 expect "gdb-multiarch first" "$(run "$ARCH" "$B" --gdb)" gdb-multiarch
 expect "no gdb on fedora" "$(run "$FEDORA" "$EMPTY" --gdb)" gdb
 expect "no gdb on debian" "$(run "$DEBIAN" "$EMPTY" --gdb)" gdb-multiarch
+B=$(make_bin host-gdb gdb)
+printf '#!/bin/sh\necho "Undefined item: riscv:rv64." >&2\nexit 1\n' >"$B/gdb"
+expect "a host-only gdb does not count" "$(run "$DEBIAN" "$B" --gdb)" gdb-multiarch
 
 # --- the firmware: the first directory that holds fw_dynamic.bin, else QEMU's own ---
 mkdir -p "$WORK/fw/a" "$WORK/fw/b"
