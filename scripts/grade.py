@@ -22,6 +22,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
@@ -84,6 +85,38 @@ def check_output(test, lines, status):
     return ""
 
 
+def run_console(cmd, stdin, timeout):
+    """Runs QEMU with stdin on its console: (output, exit status, None), or on a timeout
+    (output, None, reason), the output then ending with what Ctrl-P prints (the kernel's
+    process list and every hart's state), so that the log of a hang shows where it hangs."""
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    chunks = []
+    reader = threading.Thread(
+        target=lambda: chunks.extend(iter(lambda: p.stdout.read1(4096), b"")), daemon=True)
+    reader.start()
+    reason = None
+    try:
+        if stdin:
+            p.stdin.write(stdin)
+            p.stdin.flush()
+        p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        reason = "timeout after %d s" % timeout
+        try:
+            p.stdin.write(b"\x10")
+            p.stdin.flush()
+            time.sleep(2)
+        except OSError:
+            pass
+        p.kill()
+        p.wait()
+    except OSError:  # QEMU ended before it read its input
+        p.wait()
+    reader.join(5)
+    return b"".join(chunks), (None if reason else p.returncode), reason
+
+
 def run_qemu_test(opts, test):
     log = os.path.join(opts.build, "grade", test.name + ".out")
     start = time.time()
@@ -91,13 +124,8 @@ def run_qemu_test(opts, test):
         # A copy of the image, used directly and checked with the host fsck afterwards.
         test.disk_copy = os.path.join(opts.build, "grade", test.name + ".img")
         shutil.copyfile(os.path.join(opts.build, "grade.img"), test.disk_copy)
-    try:
-        proc = subprocess.run(qemu_command(opts, test), input=test.stdin.encode(),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              timeout=test.timeout)
-        out, status, reason = proc.stdout, proc.returncode, None
-    except subprocess.TimeoutExpired as e:
-        out, status, reason = e.stdout or b"", None, "timeout after %d s" % test.timeout
+    out, status, reason = run_console(qemu_command(opts, test), test.stdin.encode(),
+                                      test.timeout)
     seconds = time.time() - start
     text = out.decode("utf-8", "replace")
     with open(log, "w") as f:

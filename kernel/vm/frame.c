@@ -74,11 +74,12 @@ uint64 frame_table_init(void) {
 void frame_lock_acquire(void) { acquire(&frame_lock); }
 void frame_lock_release(void) { release(&frame_lock); }
 
-// Sleeps until an evictor is done with f. frame_lock is held (and held again on return).
-void frame_wait(struct frame *f) {
-  while (f->flags & FRAME_EVICTING)
-    sleep(f, &frame_lock);
-}
+// Sleeps until the evictor that holds f (FRAME_EVICTING) wakes its waiters. From then on f
+// may be freed at any moment (the evictor gives the extra frames of a cluster back), so the
+// caller looks the frame up again instead of reading f: a loop here on f->flags read a freed
+// record, whose junk has the bit set, and slept on it for ever. frame_lock is held (and held
+// again on return).
+void frame_wait(struct frame *f) { sleep(f, &frame_lock); }
 
 // ---- The reverse map ----
 

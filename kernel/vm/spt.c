@@ -54,8 +54,9 @@ static struct page ***alloc_buckets(uint32 n) {
   return dir;
 }
 
-// Doubles the bucket array (from 64). -1 if it cannot: the old one keeps working.
-static int grow(struct supplemental_page_table *spt) {
+// Doubles the bucket array (from 64). -1 if it cannot: the old one keeps working. Out of
+// line, so that link_page's usual path saves no registers.
+__attribute__((noinline)) static int grow(struct supplemental_page_table *spt) {
   uint32 n = spt->nbuckets ? spt->nbuckets * 2 : 64;
   if (n > CHUNK * CHUNK)
     return -1;

@@ -360,7 +360,7 @@ void frame_stats(uint64 *total, uint64 *used);
 int frame_pool_full(void);  // a racy look: is the next vm_get_frame going to evict?
 void frame_lock_acquire(void);  // for pcache.c, which shares frame_lock
 void frame_lock_release(void);
-void frame_wait(struct frame *frame);  // sleeps until FRAME_EVICTING clears; frame_lock held
+void frame_wait(struct frame *frame);  // sleeps until its evictor is done; look it up again
 // For the gdb helpers and tests: the list of frames in use.
 extern struct frame frame_list;
 

@@ -18,7 +18,14 @@ uint32 vminfo_area_role(const struct supplemental_page_table *spt, const struct 
 // vmtrace.c: vmevents (29) and the fault echo of the vmtrace= boot argument.
 // The trap code's one hook, after every user page fault with its result: with vmtrace= set
 // for p, prints one console line (pid, va, access, the branch that resolved it or why not).
-void vmtrace_fault(struct proc *p, uint64 va, enum vm_access access, enum vm_fault r);
+// Inline, so that a boot without vmtrace= pays a load and a branch per fault, not a call.
+extern int vmtrace_mode;  // 0 (TRACE_OFF) once the boot argument is read and says no echo
+void vmtrace_echo(struct proc *p, uint64 va, enum vm_access access, enum vm_fault r);
+static inline void vmtrace_fault(struct proc *p, uint64 va, enum vm_access access,
+                                 enum vm_fault r) {
+  if (__atomic_load_n(&vmtrace_mode, __ATOMIC_RELAXED))
+    vmtrace_echo(p, va, access, r);
+}
 
 // check.c: the invariant checker (vmcheck, 30; gdb's vmcheck reimplements it). Writes its
 // verdict into msg; 0 when every checked invariant holds, 1 at the first disagreement.

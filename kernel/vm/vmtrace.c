@@ -28,10 +28,10 @@ _Static_assert(VM_UNINIT == 0 && VM_ANON == 1 && VM_FILE == 2, "VMEV_TYPE_NAMES"
 
 #define EVENTS_STEP 16  // events copied from the ring at a time
 
-enum trace_mode { TRACE_UNREAD, TRACE_OFF, TRACE_PID, TRACE_NAME };
+enum trace_mode { TRACE_OFF, TRACE_UNREAD, TRACE_PID, TRACE_NAME };
 // Set once from the boot argument, by the first fault on any hart (a second hart reading it
-// at the same moment writes the same values).
-static int trace_mode = TRACE_UNREAD;
+// at the same moment writes the same values). vmtools.h's vmtrace_fault looks at it inline.
+int vmtrace_mode = TRACE_UNREAD;
 static int trace_pid;
 static char trace_name[16];
 
@@ -51,12 +51,12 @@ static enum trace_mode read_boot_argument(void) {
   if (mode != TRACE_OFF)
     printf("vmtrace: echoing every page fault of %s %s\n",
            mode == TRACE_PID ? "pid" : "the processes named", v);
-  __atomic_store_n(&trace_mode, mode, __ATOMIC_RELEASE);
+  __atomic_store_n(&vmtrace_mode, mode, __ATOMIC_RELEASE);
   return mode;
 }
 
 static int traced(const struct proc *p) {
-  enum trace_mode mode = __atomic_load_n(&trace_mode, __ATOMIC_ACQUIRE);
+  enum trace_mode mode = __atomic_load_n(&vmtrace_mode, __ATOMIC_ACQUIRE);
   if (mode == TRACE_UNREAD)
     mode = read_boot_argument();
   return (mode == TRACE_PID && p->pid == trace_pid) ||
@@ -125,9 +125,8 @@ static const char *branch(const struct fault_events *fe, const struct vm_area *a
   return access == ACCESS_WRITE ? "copy-on-write" : "present (accessed bit set)";
 }
 
-void vmtrace_fault(struct proc *p, uint64 va, enum vm_access access, enum vm_fault r) {
-  if (!traced(p))
-    return;
+// The line for one fault of a traced process.
+static void print_fault(struct proc *p, uint64 va, enum vm_access access, enum vm_fault r) {
   static const char *roles[] = VMQ_ROLE_NAMES;
   static const char *accesses[] = {[ACCESS_READ] = "read", [ACCESS_WRITE] = "write",
                                    [ACCESS_EXEC] = "exec"};
@@ -146,4 +145,10 @@ void vmtrace_fault(struct proc *p, uint64 va, enum vm_access access, enum vm_fau
              fe.evictions > 1 ? " and more" : "");
   printf("vmtrace: pid %d (%s) %s at va %p (%s): %s%s\n", p->pid, p->name, accesses[access],
          (void *)va, where, branch(&fe, area, va, access), evicted);
+}
+
+// vmtrace_fault's call while the echo may be on (or the boot argument is still unread).
+void vmtrace_echo(struct proc *p, uint64 va, enum vm_access access, enum vm_fault r) {
+  if (traced(p))
+    print_fault(p, va, access, r);
 }
