@@ -22,7 +22,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -88,32 +87,6 @@ def verdict(lines, status, timed_out):
     return ""
 
 
-def run_qemu(cmd, timeout):
-    """Runs QEMU; returns (output, exit status), the status None when it had to be killed. A
-    boot still running at the timeout gets a Ctrl-P first (the kernel lists its processes and
-    where each one sleeps) and two seconds to print it."""
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    chunks = []
-    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: proc.stdout.read1(65536), b"")))
-    reader.start()
-    try:
-        status = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            proc.stdin.write(b"\x10")
-            proc.stdin.flush()
-            time.sleep(2)
-        except OSError:
-            pass
-        proc.kill()
-        proc.wait()
-        status = None
-    reader.join()
-    proc.stdin.close()
-    return b"".join(chunks), status
-
-
 def run_boot(opts, seed):
     boot = Boot(seed)
     base = os.path.join(opts.build, "fuzz", "seed-%d" % seed)
@@ -122,7 +95,8 @@ def run_boot(opts, seed):
     args = "init=/tests/fuzz,%d,%d %s" % (seed, opts.calls, opts.args)
     cmd = grade.qemu_command(opts, Run("fuzz-%d" % seed, args.strip(), image, opts.cpus))
     start = time.time()
-    out, status = run_qemu(cmd, 120 + opts.calls / 100)
+    # A boot still running at the timeout gets a Ctrl-P first: the log shows where it hangs.
+    out, status, _ = grade.run_console(cmd, b"", 120 + opts.calls / 100)
     timed_out = status is None
     boot.seconds = time.time() - start
     text = out.decode("utf-8", "replace")
