@@ -114,6 +114,7 @@ def run_console(cmd, stdin, timeout):
     except OSError:  # QEMU ended before it read its input
         p.wait()
     reader.join(5)
+    p.stdin.close()
     return b"".join(chunks), (None if reason else p.returncode), reason
 
 

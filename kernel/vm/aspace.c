@@ -29,7 +29,7 @@ static struct page *child_page(struct copy_state *cs, const struct page *page) {
   np->hash_next = NULL;
   np->rmap_next = NULL;
   np->swap_slot = -1;
-  np->flags &= ~(PAGE_EVICTING | PAGE_WAITED);
+  np->flags &= ~PAGE_EVICTING;
   np->area = spt_find_area(cs->dst, page->va);
   VM_ADD(spt_bytes, sizeof(*np));
   if (!np->area)

@@ -74,15 +74,11 @@ uint64 frame_table_init(void) {
 void frame_lock_acquire(void) { acquire(&frame_lock); }
 void frame_lock_release(void) { release(&frame_lock); }
 
-// Sleeps until the evictor that holds f (FRAME_EVICTING) wakes its waiters (FRAME_WAITED
-// asks it to). From then on f may be freed at any moment (the evictor gives the extra frames
-// of a cluster back), so the caller looks the frame up again instead of reading f: a loop
-// here on f->flags read a freed record, whose junk has the bit set, and slept on it for ever.
-// frame_lock is held (and held again on return).
-void frame_wait(struct frame *f) {
-  f->flags |= FRAME_WAITED;
-  sleep(f, &frame_lock);
-}
+// Sleeps until the evictor that holds f (FRAME_EVICTING) wakes its waiters. From then on f
+// may be freed at any moment (the evictor gives the extra frames of a cluster back), so the
+// caller looks the frame up again and never reads f after this returns. frame_lock is held
+// (and held again on return).
+void frame_wait(struct frame *f) { sleep(f, &frame_lock); }
 
 // ---- The reverse map ----
 
@@ -453,15 +449,13 @@ static void finish_eviction(struct frame *f, int kept) {
       m->rmap_next = NULL;
       __atomic_store_n(&m->frame, NULL, __ATOMIC_RELEASE);  // last: see vm_try_handle_fault
     }
-    if (m->flags & PAGE_WAITED)  // only then: a wakeup costs a look at every process
-      wakeup(m);
-    m->flags &= ~(PAGE_EVICTING | PAGE_WAITED);
+    m->flags &= ~PAGE_EVICTING;
+    wakeup(m);
     release(m->area->lock);
   }
   acquire(&frame_lock);
-  if (f->flags & FRAME_WAITED)
-    wakeup(f);
-  f->flags &= ~(FRAME_EVICTING | FRAME_WAITED);
+  f->flags &= ~FRAME_EVICTING;
+  wakeup(f);
   release(&frame_lock);
 }
 

@@ -36,13 +36,9 @@ struct page *vm_page_from_area(struct vm_area *area, uint64 va) {
 }
 
 // The owner waits while an evictor holds the page (PAGE_EVICTING). spt->lock is held.
-// PAGE_WAITED tells the evictor that someone sleeps: a wakeup scans every process, so an
-// eviction nobody waits for skips it.
 void vm_wait_for_eviction(struct supplemental_page_table *spt, struct page *page) {
-  while (page->flags & PAGE_EVICTING) {
-    page->flags |= PAGE_WAITED;
+  while (page->flags & PAGE_EVICTING)
     sleep(page, spt->lock);
-  }
 }
 
 // Takes the page's frame away from it, pinned for the caller (who then lets go of it with

@@ -103,7 +103,6 @@ struct vm_area {
 #define PAGE_EXEC 0x2
 #define PAGE_EVICTING 0x4  // an evictor took the frame; the owner waits (sleep on the page)
 #define PAGE_NOACCESS 0x8  // PROT_NONE: every access faults
-#define PAGE_WAITED 0x40   // the owner sleeps on PAGE_EVICTING: the evictor wakes it (vm lock)
 #define AREA_SHARED 0x10   // MAP_SHARED: writes go to the frame every mapping shares
 #define AREA_MMAP 0x20     // made by mmap (munmap may remove it)
 
@@ -147,7 +146,6 @@ struct supplemental_page_table {
 #define FRAME_REFERENCED 0x8 // page cache hit since the clock hand last passed (frame_lock)
 #define FRAME_DISCARD 0x10   // cut from its file by a truncation: never written back
 #define FRAME_ZEROED 0x20    // new, and all zero (the idle harts' pool): zero-fill skips it
-#define FRAME_WAITED 0x40    // a lookup sleeps on FRAME_EVICTING: the evictor wakes it (frame_lock)
 
 // A user frame. The frame table holds every frame that backs a page or caches a file page.
 struct frame {

@@ -9,10 +9,10 @@ from sloth_util import (DIRECT_MAP, PGSIZE, current_proc, deref, proc_label, pro
                         read_pointers, symbol_at, u64)
 
 BUCKET_CHUNK = 512  # struct page * per chunk of spt.buckets (kernel/vm/spt.c, CHUNK)
-PAGE_WRITABLE, PAGE_EXEC, PAGE_EVICTING, PAGE_NOACCESS, PAGE_WAITED = 0x1, 0x2, 0x4, 0x8, 0x40
+PAGE_WRITABLE, PAGE_EXEC, PAGE_EVICTING, PAGE_NOACCESS = 0x1, 0x2, 0x4, 0x8
 AREA_SHARED, AREA_MMAP = 0x10, 0x20
 FRAME_FLAGS = ((0x1, "dirty"), (0x2, "EVICTING"), (0x4, "cached"), (0x8, "referenced"),
-               (0x10, "discarded"), (0x40, "waited"))
+               (0x10, "discarded"))
 MAX_CHAIN = 1 << 20  # longer than any real list: the walk is going round a broken one
 SCAUSE_NAMES = {12: "instruction page fault", 13: "load page fault", 15: "store page fault"}
 
@@ -135,7 +135,7 @@ def page_line(addr, page):
         if slot >= 0:
             line += "  in swap slot %d" % slot
     if flags & PAGE_EVICTING:
-        line += "  EVICTING" + ("  (its owner waits)" if flags & PAGE_WAITED else "")
+        line += "  EVICTING"
     return line + "  struct page %#x" % addr
 
 

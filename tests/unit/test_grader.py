@@ -10,7 +10,9 @@ reader of docs/gdb.md (scripts/gdbdoc.py) must find the page's boot, commands an
 each shown line into a pattern that matches it and its run-to-run variants but not a changed
 type, state or count, and refuse a page it cannot read. The fault-injection campaign
 (scripts/failcampaign.py) must read a process list, the per-site figures and kill lines as
-the kernel prints them, flag what breaks its rules, and plan the same boots from a seed.
+the kernel prints them, flag what breaks its rules, and plan the same boots from a seed. The
+console runner (grade.run_console) must pass input, return the exit status, and send Ctrl-P to
+a run that outlives its timeout before it kills it.
     usage: tests/unit/test_grader.py WORKDIR
 """
 import json
@@ -23,6 +25,7 @@ TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 sys.path.insert(0, os.path.join(TOP, "scripts"))
 sys.path.insert(0, os.path.join(TOP, "tests"))
 import failcampaign  # noqa: E402
+import grade  # noqa: E402
 import gdbdoc  # noqa: E402
 import leakcheck  # noqa: E402
 import results  # noqa: E402
@@ -318,6 +321,23 @@ def check_campaign():
           len(failcampaign.fixed_plan(test.runs)) == len(test.runs))
 
 
+def check_console():
+    """grade.run_console on stand-ins for QEMU: input reaches the console, an exit is
+    reported with its status, and a run past its timeout gets a Ctrl-P before it is killed
+    (the stand-in echoes what it reads, as the kernel's console prints Ctrl-P's lists)."""
+    echo = [sys.executable, "-c", "import sys\n"
+            "while True:\n"
+            "    c = sys.stdin.buffer.read(1)\n"
+            "    if not c or c == b'q': sys.exit(7)\n"
+            "    sys.stdout.buffer.write(b'got %r\\n' % c); sys.stdout.flush()\n"]
+    out, status, reason = grade.run_console(echo, b"aq", 30)
+    check("console: input arrives, the exit status comes back",
+          (out, status, reason) == (b"got b'a'\n", 7, None), (out, status, reason))
+    out, status, reason = grade.run_console(echo, b"a", 1)
+    check("console: a timeout sends Ctrl-P, then kills", status is None and
+          reason == "timeout after 1 s" and out.endswith(b"got b'\\x10'\n"), (out, status, reason))
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: test_grader.py WORKDIR")
@@ -328,6 +348,7 @@ def main():
     check_suite()
     check_gdbdoc()
     check_campaign()
+    check_console()
     if failed:
         print("test_grader: %d of %d checks failed" % (failed, passed + failed))
         sys.exit(1)
